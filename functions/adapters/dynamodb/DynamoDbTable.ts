@@ -1,0 +1,211 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  type NativeAttributeValue,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { InvalidParameterException } from '../../domain/errors';
+import type { Page, PageRequest } from '../../domain/model';
+
+/**
+ * The one DynamoDB table of Berth, and the primitives every repository is
+ * built from: keyed reads, paginated queries with opaque tokens, and
+ * conditional writes whose failures come back as data, not exceptions.
+ *
+ * Key schema (single-table design): `pk`/`sk` strings, one global secondary
+ * index `gsi1` on `gsi1pk`/`gsi1sk` for listings, TTL on `expiresAt`.
+ */
+
+type Item = Record<string, NativeAttributeValue>;
+type Key = Record<string, string>;
+
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
+
+/** Builds the document client once per process, with keep-alive connections. */
+const createDocumentClient = (options: { region: string; endpoint?: string | undefined }) => {
+  const client = new DynamoDBClient({
+    region: options.region,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    maxAttempts: 5,
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+      connectionTimeout: 2_000,
+      requestTimeout: 10_000,
+    }),
+  });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+  });
+};
+
+const encodeToken = (key: Key): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+const decodeToken = (token: string | undefined): Key | undefined => {
+  if (token === undefined) return undefined;
+  try {
+    const key: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (
+      typeof key === 'object' &&
+      key !== null &&
+      Object.values(key).every((value) => typeof value === 'string') &&
+      'pk' in key
+    ) {
+      return key as Key;
+    }
+  } catch {
+    // Falls through to the error below: a token we did not mint.
+  }
+  throw new InvalidParameterException('The nextToken is invalid.');
+};
+
+const keyOf = (item: Item): Key => {
+  const key: Key = {};
+  for (const attribute of KEY_ATTRIBUTES) {
+    if (typeof item[attribute] === 'string') key[attribute] = item[attribute];
+  }
+  return key;
+};
+
+/** Drops the storage keys so that what remains is the domain record. */
+const withoutKeys = <T>(item: Item): T => {
+  const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, expiresAt: _ttl, ...rest } = item;
+  return rest as T;
+};
+
+type TransactOutcome =
+  | { readonly outcome: 'committed' }
+  /** A condition failed; `items[i]` is the i-th item as it stood (when the write asked for it). */
+  | { readonly outcome: 'condition-failed'; readonly failedIndexes: number[]; readonly items: (Item | undefined)[] }
+  /** Another transaction held an item; the caller decides whether to retry. */
+  | { readonly outcome: 'conflict' };
+
+class DynamoDbTable {
+  constructor(
+    readonly client: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  async get(key: Key): Promise<Item | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return out.Item;
+  }
+
+  /** Reads up to any number of items by key, in batches of 100, retrying what DynamoDB leaves unprocessed. */
+  async getMany(keys: Key[]): Promise<Item[]> {
+    const items: Item[] = [];
+    for (let start = 0; start < keys.length; start += 100) {
+      let pending: Key[] = keys.slice(start, start + 100);
+      for (let attempt = 0; pending.length > 0 && attempt < 10; attempt += 1) {
+        const out = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        items.push(...(out.Responses?.[this.tableName] ?? []));
+        pending = (out.UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined) ?? [];
+      }
+    }
+    return items;
+  }
+
+  /**
+   * One page of a query. DynamoDB applies `Limit` before a filter, so this
+   * keeps reading until it has `maxResults` matches or the query ends; the
+   * token is the key of the last item returned, so the next page starts right
+   * after it.
+   */
+  async queryPage<T>(
+    input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
+    page: PageRequest,
+    map: (item: Item) => T,
+  ): Promise<Page<T>> {
+    const matches: Item[] = [];
+    let startKey: Key | undefined = decodeToken(page.nextToken);
+    const filtered = input.FilterExpression !== undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.tableName,
+          ExclusiveStartKey: startKey,
+          Limit: filtered ? Math.max(page.maxResults * 2, 50) : page.maxResults - matches.length,
+        }),
+      );
+      matches.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey as Key | undefined;
+    } while (startKey !== undefined && matches.length < page.maxResults);
+    const items = matches.slice(0, page.maxResults);
+    const more = matches.length > page.maxResults || startKey !== undefined;
+    const last = items.at(-1);
+    return {
+      items: items.map(map),
+      ...(more && last ? { nextToken: encodeToken(keyOf(last)) } : {}),
+    };
+  }
+
+  /**
+   * Runs a transaction and reports a failed condition as data. Writes that
+   * set `ReturnValuesOnConditionCheckFailure: 'ALL_OLD'` get the item as it
+   * stood back in `items`.
+   */
+  async transact(items: TransactWriteCommandInput['TransactItems']): Promise<TransactOutcome> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return { outcome: 'committed' };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const failedIndexes = reasons.flatMap((reason, index) =>
+        reason.Code === 'ConditionalCheckFailed' ? [index] : [],
+      );
+      if (failedIndexes.length === 0) return { outcome: 'conflict' };
+      return {
+        outcome: 'condition-failed',
+        failedIndexes,
+        items: reasons.map((reason) =>
+          reason.Item ? unmarshall(reason.Item as Record<string, AttributeValue>) : undefined,
+        ),
+      };
+    }
+  }
+
+  /**
+   * Runs a single conditional write; returns the item as it stood when the
+   * condition failed (`{ failed: true, old }`), or the write's own output.
+   */
+  async conditional<T>(
+    write: () => Promise<T>,
+  ): Promise<{ failed: false; result: T } | { failed: true; old: Item | undefined }> {
+    try {
+      return { failed: false, result: await write() };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        return {
+          failed: true,
+          old: error.Item ? unmarshall(error.Item as Record<string, AttributeValue>) : undefined,
+        };
+      }
+      throw error;
+    }
+  }
+}
+
+export type { Item, Key, TransactOutcome };
+export { createDocumentClient, DynamoDbTable, withoutKeys };

@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { WorkflowStarter } from '../../domain/ports/WorkflowStarter';
+
+/**
+ * Starts the Step Functions workflows of `statemachines/`. Executions are
+ * named after what they work on, so that starting the same work twice is a
+ * no-op: Step Functions refuses a second execution of one name (or, with the
+ * same input, returns the first).
+ */
+
+const createStepFunctionsClient = (options: { region: string; endpoint?: string | undefined }) =>
+  new SFNClient({
+    region: options.region,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    maxAttempts: 5,
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new HttpAgent({ keepAlive: true }),
+      httpsAgent: new HttpsAgent({ keepAlive: true }),
+    }),
+  });
+
+/** Execution names are ≤ 80 characters of a restricted set; a hash keeps long family names legal. */
+const executionName = (kind: string, subject: string): string =>
+  `${kind}-${createHash('sha256').update(subject).digest('hex').slice(0, 40)}`;
+
+class StepFunctionsWorkflowStarter implements WorkflowStarter {
+  constructor(
+    private readonly client: SFNClient,
+    private readonly arns: { taskDefinitionCleanup: string },
+    private readonly settings: { taskDefinitionCleanupIntervalSeconds: number },
+  ) {}
+
+  async startTaskDefinitionCleanup(input: { family: string; revision: number }): Promise<void> {
+    await this.#start(
+      this.arns.taskDefinitionCleanup,
+      executionName('td-cleanup', `${input.family}:${input.revision}`),
+      { ...input, intervalSeconds: this.settings.taskDefinitionCleanupIntervalSeconds },
+    );
+  }
+
+  async #start(stateMachineArn: string, name: string, input: unknown): Promise<void> {
+    try {
+      await this.client.send(
+        new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
+      );
+    } catch (error) {
+      // Already started for this subject: the work is in hand.
+      if (error instanceof ExecutionAlreadyExists) return;
+      throw error;
+    }
+  }
+}
+
+export { createStepFunctionsClient, StepFunctionsWorkflowStarter };

@@ -1,0 +1,35 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { type Dependencies, dependencies } from '../config/dependencies';
+import { logger } from '../config/logger';
+import { UnknownOperationException } from '../domain/errors';
+import { errorBoundary } from '../middleware/errorBoundary';
+import { ecsOperations } from './ecs';
+import { parseRequest, respond } from './protocol';
+import type { OperationRegistry } from './registry';
+
+/**
+ * `POST /`: the AWS JSON 1.1 endpoint. Reads the target, finds the operation
+ * in the registry, runs it, and answers; errors leave through the boundary.
+ */
+
+const operations: OperationRegistry = { ...ecsOperations };
+
+const dispatch = async (
+  event: APIGatewayProxyEventV2,
+  context: Pick<Context, 'awsRequestId'>,
+  deps: Dependencies = dependencies(),
+): Promise<APIGatewayProxyStructuredResultV2> => {
+  const { target, body } = parseRequest(event);
+  const operation = Object.hasOwn(operations, target) ? operations[target] : undefined;
+  if (!operation) {
+    throw new UnknownOperationException(`Unknown operation ${target}.`);
+  }
+  return respond(200, await operation(body, deps), context.awsRequestId);
+};
+
+const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+  .use(errorBoundary(logger))
+  .handler((event: APIGatewayProxyEventV2, context: Context) => dispatch(event, context));
+
+export { dispatch, handler };

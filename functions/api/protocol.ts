@@ -1,0 +1,76 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type EcsError, SerializationException, UnknownOperationException } from '../domain/errors';
+import { isJsonObject, type JsonObject } from '../domain/validation/shape';
+
+/**
+ * The AWS JSON 1.1 protocol as ECS and Application Auto Scaling speak it:
+ * `POST /` with `X-Amz-Target: <prefix>.<Operation>`, a JSON object body,
+ * timestamps as epoch seconds, errors as `{"__type", "message"}`.
+ */
+
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+interface ProtocolRequest {
+  /** `AmazonEC2ContainerServiceV20141113.RunTask` → prefix and operation. */
+  readonly target: string;
+  readonly body: JsonObject;
+}
+
+const header = (event: APIGatewayProxyEventV2, name: string): string | undefined => {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted) return value;
+  }
+  return undefined;
+};
+
+/** Reads the target and the body, refusing what is not a JSON object with the protocol's errors. */
+const parseRequest = (event: APIGatewayProxyEventV2): ProtocolRequest => {
+  const target = header(event, 'x-amz-target');
+  if (target === undefined || target === '') {
+    throw new UnknownOperationException('The request has no X-Amz-Target header.');
+  }
+  const text = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
+  if (text.trim() === '') return { target, body: {} };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new SerializationException('The request body is not valid JSON.');
+  }
+  if (!isJsonObject(body)) {
+    throw new SerializationException('The request body must be a JSON object.');
+  }
+  return { target, body };
+};
+
+/**
+ * JSON with `Date` values as epoch seconds (with milliseconds as the
+ * fraction), as the AWS SDKs expect. `JSON.stringify` calls `toJSON` before a
+ * replacer sees the value, so the replacer looks at the holder's raw member.
+ */
+const toWireJson = (value: unknown): string =>
+  JSON.stringify(value, function replacer(this: Record<string, unknown>, key, serialized) {
+    const raw = this[key];
+    return raw instanceof Date ? raw.getTime() / 1000 : serialized;
+  });
+
+const respond = (
+  statusCode: number,
+  payload: unknown,
+  requestId: string,
+): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId },
+  body: toWireJson(payload ?? {}),
+});
+
+const respondWithError = (error: EcsError, requestId: string): APIGatewayProxyStructuredResultV2 => {
+  const response = respond(error.statusCode, error.toJSON(), requestId);
+  return { ...response, headers: { ...response.headers, 'x-amzn-errortype': error.errorType } };
+};
+
+export type { ProtocolRequest };
+export { CONTENT_TYPE, parseRequest, respond, respondWithError, toWireJson };

@@ -1,0 +1,23 @@
+import type { Dependencies } from '../config/dependencies';
+import type { JsonObject } from '../domain/validation/shape';
+
+/**
+ * An API operation: reads its members from the request body, calls the
+ * domain, returns the ECS response shape. It never builds an HTTP response or
+ * touches the SDK.
+ */
+type Operation = (body: JsonObject, deps: Dependencies) => Promise<object>;
+
+/** Operations by full `X-Amz-Target`. */
+type OperationRegistry = Readonly<Record<string, Operation>>;
+
+const ECS_TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113';
+/** Application Auto Scaling, for the issue that adds it. */
+const AUTOSCALING_TARGET_PREFIX = 'AnyScaleFrontendService';
+
+/** Prefixes `{ RunTask: op }` into `{ 'AmazonEC2ContainerServiceV20141113.RunTask': op }`. */
+const withPrefix = (prefix: string, operations: Record<string, Operation>): OperationRegistry =>
+  Object.fromEntries(Object.entries(operations).map(([name, op]) => [`${prefix}.${name}`, op]));
+
+export type { Operation, OperationRegistry };
+export { AUTOSCALING_TARGET_PREFIX, ECS_TARGET_PREFIX, withPrefix };

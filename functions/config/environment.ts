@@ -1,0 +1,69 @@
+/**
+ * Configuration, read once at module load (cold start) so that a missing
+ * variable fails the first request loudly instead of some later one quietly.
+ *
+ * The same handler code runs on AWS and under serverless-offline; only these
+ * values differ. Offline, CloudFormation references in `serverless.yml`
+ * environment arrive unresolved, so values that are ARNs on AWS are built
+ * from the account, region and names instead (`IS_OFFLINE` is set by
+ * serverless-offline).
+ */
+
+const requiredEnv = (name: string): string => {
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    throw new Error(`Missing required environment variable ${name}`);
+  }
+  return value;
+};
+
+const optionalEnv = (name: string): string | undefined => {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
+};
+
+interface BerthConfig {
+  /** Account id written into every ARN Berth mints. */
+  readonly accountId: string;
+  /** Region written into every ARN Berth mints. */
+  readonly region: string;
+  readonly tableName: string;
+  /** DynamoDB endpoint override (DynamoDB Local); undefined on AWS. */
+  readonly dynamoDbEndpoint: string | undefined;
+  /** Step Functions endpoint override (the local server); undefined on AWS. */
+  readonly stepFunctionsEndpoint: string | undefined;
+  /** ARN of a state machine from its name in `serverless.yml`. */
+  stateMachineArn(name: StateMachineName): string;
+  /** Seconds between two checks of the task-definition clean-up workflow. */
+  readonly taskDefinitionCleanupIntervalSeconds: number;
+}
+
+/** The state machines of `statemachines/`, by the `name` they carry in serverless.yml. */
+const STATE_MACHINES = {
+  taskDefinitionCleanup: 'task-definition-cleanup',
+} as const;
+type StateMachineName = keyof typeof STATE_MACHINES;
+
+const loadConfig = (): BerthConfig => {
+  const accountId = optionalEnv('BERTH_ACCOUNT_ID') ?? '000000000000';
+  const region = optionalEnv('BERTH_REGION') ?? optionalEnv('AWS_REGION') ?? 'us-east-1';
+  const prefix = requiredEnv('BERTH_STATE_MACHINE_PREFIX');
+  const offline = optionalEnv('IS_OFFLINE') !== undefined;
+  const arnPrefix = offline
+    ? `arn:aws:states:${region}:${accountId}:stateMachine:`
+    : requiredEnv('BERTH_STATE_MACHINE_ARN_PREFIX');
+  return {
+    accountId,
+    region,
+    tableName: requiredEnv('BERTH_TABLE_NAME'),
+    dynamoDbEndpoint: optionalEnv('BERTH_DYNAMODB_ENDPOINT'),
+    stepFunctionsEndpoint: optionalEnv('BERTH_SFN_ENDPOINT'),
+    stateMachineArn: (name) => `${arnPrefix}${prefix}-${STATE_MACHINES[name]}`,
+    taskDefinitionCleanupIntervalSeconds: Number(
+      optionalEnv('BERTH_TASK_DEFINITION_CLEANUP_INTERVAL_SECONDS') ?? '60',
+    ),
+  };
+};
+
+export type { BerthConfig, StateMachineName };
+export { loadConfig, STATE_MACHINES };

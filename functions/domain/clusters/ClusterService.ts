@@ -1,0 +1,239 @@
+import type {
+  CapacityProviderStrategyItem,
+  Cluster,
+  ClusterConfiguration,
+  ClusterServiceConnectDefaults,
+  ClusterSetting,
+  Failure,
+} from '@aws-sdk/client-ecs';
+import { type ArnContext, clusterArn, clusterNameFrom, NAME_PATTERN } from '../arns';
+import {
+  ClusterContainsContainerInstancesException,
+  ClusterContainsServicesException,
+  ClusterContainsTasksException,
+  ClusterNotFoundException,
+  InvalidParameterException,
+} from '../errors';
+import { CLUSTER_STATUS, type ClusterRecord, type Page, type PageRequest } from '../model';
+import type { Clock } from '../ports/Clock';
+import type { ClusterRepository } from '../ports/ClusterRepository';
+import { validateTags } from '../taskDefinitions/validation';
+import {
+  optionalEnum,
+  optionalInteger,
+  optionalObject,
+  optionalObjectList,
+  optionalString,
+  optionalStringList,
+} from '../validation/shape';
+
+/**
+ * Clusters: create, describe, list, delete.
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html
+ */
+
+const CLUSTER_INCLUDE = ['ATTACHMENTS', 'CONFIGURATIONS', 'SETTINGS', 'STATISTICS', 'TAGS'] as const;
+type ClusterInclude = (typeof CLUSTER_INCLUDE)[number];
+
+const FARGATE_CAPACITY_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
+
+interface ClusterServiceDependencies {
+  readonly clusters: ClusterRepository;
+  readonly clock: Clock;
+  readonly arns: ArnContext;
+}
+
+const readSettings = (value: unknown): ClusterSetting[] => {
+  const settings = optionalObjectList(value, 'settings') ?? [];
+  return settings.map((setting, index) => {
+    const name = optionalEnum(setting.name, `settings[${index}].name`, ['containerInsights']);
+    const settingValue = optionalEnum(setting.value, `settings[${index}].value`, [
+      'enabled',
+      'disabled',
+      'enhanced',
+    ]);
+    if (name === undefined || settingValue === undefined) {
+      throw new InvalidParameterException('Cluster settings need both a name and a value.');
+    }
+    return { name, value: settingValue };
+  });
+};
+
+const readCapacityProviders = (value: unknown): string[] => {
+  const providers = optionalStringList(value, 'capacityProviders') ?? [];
+  for (const provider of providers) {
+    if (!FARGATE_CAPACITY_PROVIDERS.includes(provider)) {
+      throw new InvalidParameterException(
+        `The specified capacity provider ${provider} does not exist. Specify a valid capacity provider and try again.`,
+      );
+    }
+  }
+  if (new Set(providers).size !== providers.length) {
+    throw new InvalidParameterException('The capacity providers specified must be unique.');
+  }
+  return providers;
+};
+
+const readStrategy = (value: unknown, providers: string[]): CapacityProviderStrategyItem[] => {
+  const items = optionalObjectList(value, 'defaultCapacityProviderStrategy') ?? [];
+  return items.map((item, index) => {
+    const path = `defaultCapacityProviderStrategy[${index}]`;
+    const capacityProvider = optionalString(item.capacityProvider, `${path}.capacityProvider`);
+    if (capacityProvider === undefined || !providers.includes(capacityProvider)) {
+      throw new InvalidParameterException(
+        `The capacity provider strategy references ${capacityProvider ?? 'no capacity provider'}, which is not associated with the cluster.`,
+      );
+    }
+    const weight = optionalInteger(item.weight, `${path}.weight`) ?? 0;
+    const base = optionalInteger(item.base, `${path}.base`) ?? 0;
+    if (weight < 0 || weight > 1000) {
+      throw new InvalidParameterException(`${path}.weight must be an integer from 0 to 1000.`);
+    }
+    if (base < 0 || base > 100000) {
+      throw new InvalidParameterException(`${path}.base must be an integer from 0 to 100000.`);
+    }
+    return { capacityProvider, weight, base };
+  });
+};
+
+class ClusterService {
+  readonly #deps: ClusterServiceDependencies;
+
+  constructor(deps: ClusterServiceDependencies) {
+    this.#deps = deps;
+  }
+
+  /** CreateCluster: idempotent by name while the cluster is ACTIVE. */
+  async create(body: Record<string, unknown>): Promise<Cluster> {
+    const name = optionalString(body.clusterName, 'clusterName') ?? 'default';
+    if (!NAME_PATTERN.test(name)) {
+      throw new InvalidParameterException(
+        'Cluster name must be 1-255 characters: letters (upper and lower case), numbers, hyphens and underscores.',
+      );
+    }
+    const capacityProviders = readCapacityProviders(body.capacityProviders);
+    const record: ClusterRecord = {
+      name,
+      status: CLUSTER_STATUS.active,
+      createdAt: this.#deps.clock.now(),
+      tags: validateTags(body.tags, 'tags'),
+      settings: readSettings(body.settings),
+      configuration: optionalObject(body.configuration, 'configuration') as
+        | ClusterConfiguration
+        | undefined,
+      serviceConnectDefaults: this.#readServiceConnectDefaults(body.serviceConnectDefaults),
+      capacityProviders,
+      defaultCapacityProviderStrategy: readStrategy(
+        body.defaultCapacityProviderStrategy,
+        capacityProviders,
+      ),
+      registeredContainerInstancesCount: 0,
+      runningTasksCount: 0,
+      pendingTasksCount: 0,
+      activeServicesCount: 0,
+      version: 1,
+    };
+    const stored = await this.#deps.clusters.create(record);
+    return this.toCluster(stored, new Set(CLUSTER_INCLUDE));
+  }
+
+  /** DescribeClusters: unknown names come back as MISSING failures; none given means `default`. */
+  async describe(body: Record<string, unknown>): Promise<{ clusters: Cluster[]; failures: Failure[] }> {
+    const references = optionalStringList(body.clusters, 'clusters') ?? [];
+    if (references.length > 100) {
+      throw new InvalidParameterException('clusters can have at most 100 items.');
+    }
+    const include = new Set(optionalStringList(body.include, 'include') ?? []);
+    for (const item of include) {
+      optionalEnum(item, 'include', CLUSTER_INCLUDE);
+    }
+    const wanted = (references.length === 0 ? ['default'] : references).map((reference) => ({
+      reference,
+      name: clusterNameFrom(reference),
+    }));
+    const found = await this.#deps.clusters.getMany([...new Set(wanted.map((w) => w.name))]);
+    const byName = new Map(found.map((cluster) => [cluster.name, cluster]));
+    const clusters: Cluster[] = [];
+    const failures: Failure[] = [];
+    for (const { reference, name } of wanted) {
+      const record = byName.get(name);
+      if (record) {
+        clusters.push(this.toCluster(record, include as Set<ClusterInclude>));
+      } else {
+        const arn = reference.startsWith('arn:') ? reference : clusterArn(this.#deps.arns, name);
+        failures.push({ arn, reason: 'MISSING' });
+      }
+    }
+    return { clusters, failures };
+  }
+
+  /** ListClusters: ARNs of ACTIVE clusters. */
+  async list(page: PageRequest): Promise<Page<string>> {
+    const names = await this.#deps.clusters.listActive(page);
+    return { ...names, items: names.items.map((name) => clusterArn(this.#deps.arns, name)) };
+  }
+
+  /** DeleteCluster: refuses while services, instances or tasks remain; the cluster becomes INACTIVE. */
+  async delete(reference: string): Promise<Cluster> {
+    const name = clusterNameFrom(reference);
+    const result = await this.#deps.clusters.deactivate(name);
+    if (result.outcome === 'not-found') throw new ClusterNotFoundException();
+    if (result.outcome === 'not-empty') {
+      const { cluster } = result;
+      if (cluster.registeredContainerInstancesCount > 0) {
+        throw new ClusterContainsContainerInstancesException();
+      }
+      if (cluster.activeServicesCount > 0) throw new ClusterContainsServicesException();
+      throw new ClusterContainsTasksException();
+    }
+    return this.toCluster(result.cluster, new Set(CLUSTER_INCLUDE));
+  }
+
+  /** The ACTIVE cluster a request names, or ClusterNotFoundException. */
+  async requireActive(reference: string | undefined): Promise<ClusterRecord> {
+    const record = await this.#deps.clusters.get(clusterNameFrom(reference));
+    if (record?.status !== CLUSTER_STATUS.active) throw new ClusterNotFoundException();
+    return record;
+  }
+
+  toCluster(record: ClusterRecord, include: ReadonlySet<ClusterInclude>): Cluster {
+    return {
+      clusterArn: clusterArn(this.#deps.arns, record.name),
+      clusterName: record.name,
+      status: record.status,
+      registeredContainerInstancesCount: record.registeredContainerInstancesCount,
+      runningTasksCount: record.runningTasksCount,
+      pendingTasksCount: record.pendingTasksCount,
+      activeServicesCount: record.activeServicesCount,
+      statistics: [],
+      ...(include.has('TAGS') ? { tags: record.tags } : {}),
+      ...(include.has('SETTINGS') ? { settings: record.settings } : {}),
+      ...(include.has('CONFIGURATIONS') && record.configuration
+        ? { configuration: record.configuration }
+        : {}),
+      ...(record.serviceConnectDefaults
+        ? { serviceConnectDefaults: record.serviceConnectDefaults }
+        : {}),
+      capacityProviders: record.capacityProviders,
+      defaultCapacityProviderStrategy: record.defaultCapacityProviderStrategy,
+    };
+  }
+
+  #readServiceConnectDefaults(value: unknown): ClusterServiceConnectDefaults | undefined {
+    const defaults = optionalObject(value, 'serviceConnectDefaults');
+    if (defaults === undefined) return undefined;
+    const namespace = optionalString(defaults.namespace, 'serviceConnectDefaults.namespace');
+    if (namespace === undefined) {
+      throw new InvalidParameterException('serviceConnectDefaults.namespace can not be blank.');
+    }
+    return {
+      namespace: namespace.startsWith('arn:')
+        ? namespace
+        : `arn:aws:servicediscovery:${this.#deps.arns.region}:${this.#deps.arns.accountId}:namespace/${namespace}`,
+    };
+  }
+}
+
+export type { ClusterInclude, ClusterServiceDependencies };
+export { CLUSTER_INCLUDE, ClusterService };

@@ -1,0 +1,23 @@
+/**
+ * The payloads that flow between the states of each workflow in
+ * `statemachines/`. Choice states branch on the `status` members, so their
+ * values are part of the contract with the ASL.
+ */
+
+/** Input of `statemachines/task-definition-cleanup.asl.json`. */
+interface TaskDefinitionCleanupInput {
+  readonly family: string;
+  readonly revision: number;
+  /** Seconds to wait before purging. */
+  readonly intervalSeconds: number;
+}
+
+/** Output of the purge step. */
+interface TaskDefinitionCleanupResult {
+  readonly family: string;
+  readonly revision: number;
+  /** `PURGED`: removed now; `GONE`: nothing left to remove. */
+  readonly status: 'PURGED' | 'GONE';
+}
+
+export type { TaskDefinitionCleanupInput, TaskDefinitionCleanupResult };
