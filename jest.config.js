@@ -24,6 +24,7 @@ module.exports = {
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
       transform,
       testEnvironment: 'node',
+      setupFiles: ['<rootDir>/tests/setupEnvironment.ts'],
       globalSetup: '<rootDir>/tests/integration/globalSetup.ts',
       globalTeardown: '<rootDir>/tests/integration/globalTeardown.ts',
       testTimeout: 60_000,

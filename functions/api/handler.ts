@@ -1,5 +1,9 @@
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import { type Dependencies, dependencies } from '../config/dependencies';
 import { logger } from '../config/logger';
 import { UnknownOperationException } from '../domain/errors';

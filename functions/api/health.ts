@@ -35,7 +35,10 @@ const handler = async (): Promise<APIGatewayProxyStructuredResultV2> => {
   return {
     statusCode: healthy ? 200 : 503,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ status: healthy ? 'ok' : 'unavailable', parts: { api: 'ok', ...parts } }),
+    body: JSON.stringify({
+      status: healthy ? 'ok' : 'unavailable',
+      parts: { api: 'ok', ...parts },
+    }),
   };
 };
 

@@ -67,7 +67,10 @@ const respond = (
   body: toWireJson(payload ?? {}),
 });
 
-const respondWithError = (error: EcsError, requestId: string): APIGatewayProxyStructuredResultV2 => {
+const respondWithError = (
+  error: EcsError,
+  requestId: string,
+): APIGatewayProxyStructuredResultV2 => {
   const response = respond(error.statusCode, error.toJSON(), requestId);
   return { ...response, headers: { ...response.headers, 'x-amzn-errortype': error.errorType } };
 };

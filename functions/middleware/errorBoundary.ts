@@ -1,5 +1,9 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import { respondWithError } from '../api/protocol';
 import { EcsError, ServerException } from '../domain/errors';
 
@@ -13,12 +17,9 @@ interface Logger {
   error(message: string, ...details: unknown[]): void;
 }
 
-const errorBoundary = (logger: Logger): MiddlewareObj<
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Error,
-  Context
-> => ({
+const errorBoundary = (
+  logger: Logger,
+): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context> => ({
   onError: async function errorBoundaryOnError(request) {
     const error = request.error;
     const requestId = request.context.awsRequestId;

@@ -1,6 +1,11 @@
 import type { Tag } from '@aws-sdk/client-ecs';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CLUSTER_STATUS, type ClusterRecord, type Page, type PageRequest } from '../../domain/model';
+import {
+  CLUSTER_STATUS,
+  type ClusterRecord,
+  type Page,
+  type PageRequest,
+} from '../../domain/model';
 import type {
   ClusterRepository,
   DeactivateClusterResult,
@@ -85,8 +90,9 @@ class DynamoDbClusterRepository implements ClusterRepository {
             'runningTasksCount = :zero',
             'pendingTasksCount = :zero',
           ].join(' AND '),
-          UpdateExpression: 'SET #status = :inactive, version = version + :one REMOVE gsi1pk, gsi1sk',
-          ExpressionAttributeNames: { '#status': 'status' },
+          UpdateExpression:
+            'SET #status = :inactive, #version = #version + :one REMOVE gsi1pk, gsi1sk',
+          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
           ExpressionAttributeValues: {
             ':active': CLUSTER_STATUS.active,
             ':inactive': CLUSTER_STATUS.inactive,
@@ -115,8 +121,9 @@ class DynamoDbClusterRepository implements ClusterRepository {
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: clusterKey(name),
-          ConditionExpression: 'version = :expected',
-          UpdateExpression: 'SET tags = :tags, version = :next',
+          ConditionExpression: '#version = :expected',
+          UpdateExpression: 'SET #tags = :tags, #version = :next',
+          ExpressionAttributeNames: { '#version': 'version', '#tags': 'tags' },
           ExpressionAttributeValues: {
             ':expected': expectedVersion,
             ':next': expectedVersion + 1,

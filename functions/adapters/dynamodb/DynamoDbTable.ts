@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import {
@@ -33,6 +34,7 @@ import type { Page, PageRequest } from '../../domain/model';
 type Item = Record<string, NativeAttributeValue>;
 type Key = Record<string, string>;
 
+const TABLE_KEY_ATTRIBUTES = ['pk', 'sk'] as const;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
 
 /** Builds the document client once per process, with keep-alive connections. */
@@ -53,19 +55,39 @@ const createDocumentClient = (options: { region: string; endpoint?: string | und
   });
 };
 
-const encodeToken = (key: Key): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+/**
+ * A page token is the key to start after, bound to the query it came from: a
+ * token replayed against another listing is refused as invalid instead of
+ * reaching DynamoDB as a start key that does not belong there.
+ */
+const queryScope = (input: Omit<QueryCommandInput, 'TableName'>): string =>
+  createHash('sha256')
+    .update(
+      JSON.stringify([
+        input.IndexName ?? '',
+        input.KeyConditionExpression ?? '',
+        input.ExpressionAttributeValues ?? {},
+        input.ScanIndexForward ?? true,
+      ]),
+    )
+    .digest('base64url')
+    .slice(0, 16);
 
-const decodeToken = (token: string | undefined): Key | undefined => {
+const encodeToken = (key: Key, scope: string): string =>
+  Buffer.from(JSON.stringify({ s: scope, k: key })).toString('base64url');
+
+const decodeToken = (token: string | undefined, scope: string): Key | undefined => {
   if (token === undefined) return undefined;
   try {
-    const key: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    const { s, k } = (parsed ?? {}) as { s?: unknown; k?: unknown };
     if (
-      typeof key === 'object' &&
-      key !== null &&
-      Object.values(key).every((value) => typeof value === 'string') &&
-      'pk' in key
+      s === scope &&
+      typeof k === 'object' &&
+      k !== null &&
+      Object.values(k).every((value) => typeof value === 'string')
     ) {
-      return key as Key;
+      return k as Key;
     }
   } catch {
     // Falls through to the error below: a token we did not mint.
@@ -73,9 +95,10 @@ const decodeToken = (token: string | undefined): Key | undefined => {
   throw new InvalidParameterException('The nextToken is invalid.');
 };
 
-const keyOf = (item: Item): Key => {
+/** The attributes DynamoDB wants in a start key: the table's key, plus the index's on an index query. */
+const keyOf = (item: Item, onIndex: boolean): Key => {
   const key: Key = {};
-  for (const attribute of KEY_ATTRIBUTES) {
+  for (const attribute of onIndex ? KEY_ATTRIBUTES : TABLE_KEY_ATTRIBUTES) {
     if (typeof item[attribute] === 'string') key[attribute] = item[attribute];
   }
   return key;
@@ -90,7 +113,11 @@ const withoutKeys = <T>(item: Item): T => {
 type TransactOutcome =
   | { readonly outcome: 'committed' }
   /** A condition failed; `items[i]` is the i-th item as it stood (when the write asked for it). */
-  | { readonly outcome: 'condition-failed'; readonly failedIndexes: number[]; readonly items: (Item | undefined)[] }
+  | {
+      readonly outcome: 'condition-failed';
+      readonly failedIndexes: number[];
+      readonly items: (Item | undefined)[];
+    }
   /** Another transaction held an item; the caller decides whether to retry. */
   | { readonly outcome: 'conflict' };
 
@@ -137,7 +164,8 @@ class DynamoDbTable {
     map: (item: Item) => T,
   ): Promise<Page<T>> {
     const matches: Item[] = [];
-    let startKey: Key | undefined = decodeToken(page.nextToken);
+    const scope = queryScope(input);
+    let startKey: Key | undefined = decodeToken(page.nextToken, scope);
     const filtered = input.FilterExpression !== undefined;
     do {
       const out = await this.client.send(
@@ -156,7 +184,9 @@ class DynamoDbTable {
     const last = items.at(-1);
     return {
       items: items.map(map),
-      ...(more && last ? { nextToken: encodeToken(keyOf(last)) } : {}),
+      ...(more && last
+        ? { nextToken: encodeToken(keyOf(last, input.IndexName !== undefined), scope) }
+        : {}),
     };
   }
 

@@ -69,7 +69,8 @@ class DynamoDbTaskDefinitionRepository implements TaskDefinitionRepository {
               ? 'attribute_not_exists(pk)'
               : 'latestRevision = :expected',
           UpdateExpression:
-            'SET latestRevision = :revision, family = :family, gsi1pk = :listing, gsi1sk = :family ADD activeRevisions :one',
+            'SET latestRevision = :revision, #family = :family, gsi1pk = :listing, gsi1sk = :family ADD activeRevisions :one',
+          ExpressionAttributeNames: { '#family': 'family' },
           ExpressionAttributeValues: {
             ...(expectedLatestRevision === 0 ? {} : { ':expected': expectedLatestRevision }),
             ':revision': record.revision,
@@ -145,10 +146,10 @@ class DynamoDbTaskDefinitionRepository implements TaskDefinitionRepository {
             TableName: this.table.tableName,
             Key: revisionKey(family, revision),
             ConditionExpression: '#status = :from',
-            UpdateExpression: `SET #status = :to, gsi1pk = :listing, statusChangedAt = :at, version = version + :one${
+            UpdateExpression: `SET #status = :to, gsi1pk = :listing, statusChangedAt = :at, #version = #version + :one${
               stampDeregistered ? ', deregisteredAt = :at' : ''
             }`,
-            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
             ExpressionAttributeValues: {
               ':from': from,
               ':to': to,
@@ -262,8 +263,9 @@ class DynamoDbTaskDefinitionRepository implements TaskDefinitionRepository {
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: revisionKey(family, revision),
-          ConditionExpression: 'version = :expected',
-          UpdateExpression: 'SET tags = :tags, version = :next',
+          ConditionExpression: '#version = :expected',
+          UpdateExpression: 'SET #tags = :tags, #version = :next',
+          ExpressionAttributeNames: { '#version': 'version', '#tags': 'tags' },
           ExpressionAttributeValues: {
             ':expected': expectedVersion,
             ':next': expectedVersion + 1,

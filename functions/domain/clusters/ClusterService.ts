@@ -33,7 +33,13 @@ import {
  * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html
  */
 
-const CLUSTER_INCLUDE = ['ATTACHMENTS', 'CONFIGURATIONS', 'SETTINGS', 'STATISTICS', 'TAGS'] as const;
+const CLUSTER_INCLUDE = [
+  'ATTACHMENTS',
+  'CONFIGURATIONS',
+  'SETTINGS',
+  'STATISTICS',
+  'TAGS',
+] as const;
 type ClusterInclude = (typeof CLUSTER_INCLUDE)[number];
 
 const FARGATE_CAPACITY_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
@@ -45,7 +51,9 @@ interface ClusterServiceDependencies {
 }
 
 const readSettings = (value: unknown): ClusterSetting[] => {
-  const settings = optionalObjectList(value, 'settings') ?? [];
+  const settings = optionalObjectList(value, 'settings');
+  // ECS reports Container Insights as disabled unless asked for.
+  if (settings === undefined) return [{ name: 'containerInsights', value: 'disabled' }];
   return settings.map((setting, index) => {
     const name = optionalEnum(setting.name, `settings[${index}].name`, ['containerInsights']);
     const settingValue = optionalEnum(setting.value, `settings[${index}].value`, [
@@ -139,7 +147,9 @@ class ClusterService {
   }
 
   /** DescribeClusters: unknown names come back as MISSING failures; none given means `default`. */
-  async describe(body: Record<string, unknown>): Promise<{ clusters: Cluster[]; failures: Failure[] }> {
+  async describe(
+    body: Record<string, unknown>,
+  ): Promise<{ clusters: Cluster[]; failures: Failure[] }> {
     const references = optionalStringList(body.clusters, 'clusters') ?? [];
     if (references.length > 100) {
       throw new InvalidParameterException('clusters can have at most 100 items.');

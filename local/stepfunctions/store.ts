@@ -1,0 +1,305 @@
+import { appendFile, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExecutionStatus } from '@aws-sdk/client-sfn';
+import { isJsonObject } from './json';
+import type { Logger } from './logger';
+import { epochSeconds, type HistoryEventInit, type WireHistoryEvent } from './wire';
+
+/**
+ * Executions, kept in memory and written under `${dataDir}/stepfunctions/` so
+ * that `npm start` can be stopped (or killed) and started again without losing
+ * them (Berth's "state survives a restart").
+ *
+ * - `executions.json` holds every execution. Changes are coalesced into one
+ *   write every few tens of milliseconds (less often as the file grows), of a
+ *   temporary file renamed over the real one, so a crash leaves the old or the
+ *   new file, never half of one.
+ * - `executions.journal.<n>` makes a single execution durable at once, for the
+ *   moments a caller is told about it (`StartExecution`, `StopExecution`):
+ *   appending one line is cheap where rewriting the whole file is not. Each
+ *   `executions.json` names the journal begun when its contents were taken;
+ *   older journals are covered by it and deleted, newer ones are replayed on
+ *   load (a torn last line is skipped).
+ *
+ * Finished executions are dropped 24 h after they stopped, a local stand-in
+ * for AWS's 90-day retention that keeps the files small.
+ */
+
+interface ExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  /** The input as given (a JSON string), kept to restart the execution. */
+  input: string;
+  status: ExecutionStatus;
+  startDate: number;
+  stopDate?: number;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** How many times the execution was restarted after the server died under it. */
+  redriveCount: number;
+  redriveDate?: number;
+  history: WireHistoryEvent[];
+}
+
+const SNAPSHOT_FILE = 'executions.json';
+const JOURNAL_PREFIX = 'executions.journal.';
+const FORMAT_VERSION = 1;
+const COALESCE_MS = 25;
+const MAX_COALESCE_MS = 1000;
+const RETENTION_SECONDS = 24 * 60 * 60;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+const isRecord = (value: unknown): value is ExecutionRecord =>
+  isJsonObject(value) &&
+  typeof value.executionArn === 'string' &&
+  typeof value.stateMachineArn === 'string' &&
+  typeof value.name === 'string' &&
+  typeof value.input === 'string' &&
+  typeof value.status === 'string' &&
+  typeof value.startDate === 'number' &&
+  typeof value.redriveCount === 'number' &&
+  Array.isArray(value.history);
+
+const journalNumber = (file: string): number | undefined => {
+  if (!file.startsWith(JOURNAL_PREFIX)) return undefined;
+  const number = Number(file.slice(JOURNAL_PREFIX.length));
+  return Number.isSafeInteger(number) && number >= 0 ? number : undefined;
+};
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+class ExecutionStore {
+  private readonly executions = new Map<string, ExecutionRecord>();
+  /** JSON of finished executions, which no longer change: only running ones are serialised again. */
+  private readonly serialised = new Map<string, string>();
+  private readonly pruneTimer: NodeJS.Timeout;
+  private closed = false;
+
+  // The snapshot (executions.json).
+  private dirty = false;
+  private snapshotTimer: NodeJS.Timeout | undefined;
+  private snapshotting: Promise<void> | undefined;
+  private lastSnapshotMs = 0;
+
+  // The journal: lines waiting to be appended, and the append in progress.
+  private journal = 0;
+  private lines: string[] = [];
+  private lineWaiters: Waiter[] = [];
+  private appending: Promise<void> | undefined;
+
+  private constructor(
+    private readonly directory: string,
+    private readonly logger: Logger,
+  ) {
+    this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
+  }
+
+  /**
+   * Loads the executions saved under `dataDir`. A snapshot that cannot be read
+   * as JSON is set aside (renamed `*.corrupt-<time>`) rather than stopping the
+   * stack from starting.
+   */
+  static async open(dataDir: string, logger: Logger): Promise<ExecutionStore> {
+    const directory = join(dataDir, 'stepfunctions');
+    await mkdir(directory, { recursive: true });
+    const store = new ExecutionStore(directory, logger);
+    await store.load();
+    store.prune();
+    // Fold the replayed journals into a fresh snapshot.
+    store.changed();
+    return store;
+  }
+
+  get(executionArn: string): ExecutionRecord | undefined {
+    return this.executions.get(executionArn);
+  }
+
+  all(): ExecutionRecord[] {
+    return [...this.executions.values()];
+  }
+
+  add(record: ExecutionRecord): void {
+    this.executions.set(record.executionArn, record);
+    this.changed();
+  }
+
+  /** Numbers, stamps and appends a history event. */
+  append(record: ExecutionRecord, event: HistoryEventInit): void {
+    const previous = record.history.at(-1);
+    record.history.push({
+      ...event,
+      id: (previous?.id ?? 0) + 1,
+      previousEventId: previous?.id ?? 0,
+      timestamp: epochSeconds(),
+    });
+    this.changed();
+  }
+
+  /** Schedules a (coalesced) write of every execution. */
+  changed(): void {
+    this.dirty = true;
+    if (this.closed || this.snapshotTimer || this.snapshotting) return;
+    // Big files are rewritten less often: at most a fifth of the time goes to writing.
+    const delay = Math.min(MAX_COALESCE_MS, Math.max(COALESCE_MS, this.lastSnapshotMs * 4));
+    this.snapshotTimer = setTimeout(() => void this.snapshot(), delay);
+  }
+
+  /** Resolves once `record`, as it is now, would survive a crash. */
+  durable(record: ExecutionRecord): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const done = new Promise<void>((resolve, reject) => {
+      this.lines.push(`${JSON.stringify(record)}\n`);
+      this.lineWaiters.push({ resolve, reject });
+    });
+    if (!this.appending) void this.appendLines();
+    return done;
+  }
+
+  /** Drops executions that finished more than 24 h ago. */
+  prune(now = epochSeconds()): number {
+    let pruned = 0;
+    for (const [arn, record] of this.executions) {
+      if (record.status !== 'RUNNING' && (record.stopDate ?? now) < now - RETENTION_SECONDS) {
+        this.executions.delete(arn);
+        this.serialised.delete(arn);
+        pruned += 1;
+      }
+    }
+    if (pruned > 0) this.changed();
+    return pruned;
+  }
+
+  /** Writes what is pending and stops writing. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.pruneTimer);
+    clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = undefined;
+    while (this.appending) await this.appending.catch(() => {});
+    await this.snapshotting;
+    await this.snapshot();
+  }
+
+  private path(file: string): string {
+    return join(this.directory, file);
+  }
+
+  private async load(): Promise<void> {
+    const files = await readdir(this.directory);
+    let covered = 0;
+    if (files.includes(SNAPSHOT_FILE)) {
+      const text = await readFile(this.path(SNAPSHOT_FILE), 'utf8');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        const aside = `${SNAPSHOT_FILE}.corrupt-${Date.now()}`;
+        await rename(this.path(SNAPSHOT_FILE), this.path(aside));
+        this.logger.error('Unreadable executions file set aside', { file: this.path(aside) });
+      }
+      if (isJsonObject(parsed)) {
+        if (typeof parsed.journal === 'number') covered = parsed.journal;
+        const executions = Array.isArray(parsed.executions) ? parsed.executions : [];
+        for (const record of executions) this.restore(record);
+      }
+    }
+    const journals = files
+      .map(journalNumber)
+      .filter((number): number is number => number !== undefined)
+      .sort((a, b) => a - b);
+    for (const number of journals.filter((candidate) => candidate >= covered)) {
+      const text = await readFile(this.path(`${JOURNAL_PREFIX}${number}`), 'utf8');
+      for (const line of text.split('\n')) {
+        if (line.trim() === '') continue;
+        try {
+          this.restore(JSON.parse(line));
+        } catch {
+          // A line cut short by a crash: the record it carried was never acknowledged.
+        }
+      }
+    }
+    this.journal = Math.max(covered, ...journals) + 1;
+  }
+
+  private restore(record: unknown): void {
+    if (isRecord(record)) this.executions.set(record.executionArn, record);
+    else this.logger.error('Skipping a malformed execution record', { record });
+  }
+
+  private async appendLines(): Promise<void> {
+    while (this.lines.length > 0) {
+      const lines = this.lines;
+      const waiters = this.lineWaiters;
+      this.lines = [];
+      this.lineWaiters = [];
+      this.appending = appendFile(this.path(`${JOURNAL_PREFIX}${this.journal}`), lines.join(''));
+      try {
+        await this.appending;
+        for (const waiter of waiters) waiter.resolve();
+      } catch (error) {
+        this.logger.error('Could not append to the executions journal', { error: String(error) });
+        for (const waiter of waiters) waiter.reject(error);
+      }
+    }
+    this.appending = undefined;
+  }
+
+  /** The snapshot's contents, reusing the JSON of executions that have finished. */
+  private contents(journal: number): string {
+    const parts: string[] = [];
+    for (const [arn, record] of this.executions) {
+      if (record.status === 'RUNNING') {
+        parts.push(JSON.stringify(record));
+        continue;
+      }
+      let text = this.serialised.get(arn);
+      if (text === undefined) {
+        text = JSON.stringify(record);
+        this.serialised.set(arn, text);
+      }
+      parts.push(text);
+    }
+    return `{"version":${FORMAT_VERSION},"journal":${journal},"executions":[\n${parts.join(',\n')}\n]}\n`;
+  }
+
+  private async snapshot(): Promise<void> {
+    this.snapshotTimer = undefined;
+    if (this.snapshotting || !this.dirty) return;
+    this.dirty = false;
+    // Lines appended from now on go to a new journal, which this snapshot does not cover.
+    this.journal += 1;
+    const covered = this.journal;
+    const temporary = this.path(`${SNAPSHOT_FILE}.${process.pid}.tmp`);
+    const started = Date.now();
+    this.snapshotting = (async () => {
+      await writeFile(temporary, this.contents(covered));
+      await rename(temporary, this.path(SNAPSHOT_FILE));
+      for (const file of await readdir(this.directory)) {
+        const number = journalNumber(file);
+        if (number !== undefined && number < covered) await unlink(this.path(file)).catch(() => {});
+      }
+    })();
+    try {
+      await this.snapshotting;
+    } catch (error) {
+      this.dirty = true;
+      this.logger.error('Could not write the executions file', {
+        directory: this.directory,
+        error: String(error),
+      });
+    } finally {
+      this.snapshotting = undefined;
+      this.lastSnapshotMs = Date.now() - started;
+    }
+    if (this.dirty && !this.closed) this.changed();
+  }
+}
+
+export { type ExecutionRecord, ExecutionStore };

@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+import { MissingJavaError, startLocalStack } from '../local/stack';
+
+/**
+ * `npm start`: the whole stack on this machine. Prints one line
+ * `Berth is ready at <url>` when every part answers; Ctrl-C stops every part.
+ *
+ * Configuration (all optional): BERTH_HTTP_PORT (3000), BERTH_LAMBDA_PORT
+ * (3002), BERTH_WEBSOCKET_PORT (3001), BERTH_DYNAMODB_PORT (8000),
+ * BERTH_SFN_PORT (8083), BERTH_DATA_DIR (.berth/data), BERTH_ACCOUNT_ID,
+ * BERTH_REGION, BERTH_VERBOSE=1 to echo every part's output.
+ */
+
+const port = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`${name} must be a port number, got ${process.env[name]}`);
+    process.exit(1);
+  }
+  return value;
+};
+
+const main = async () => {
+  // Node 20 is supported here on purpose; the SDK's end-of-support notice is noise in a terminal.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const rootDir = resolve(__dirname, '..');
+  const verbose = process.env.BERTH_VERBOSE === '1';
+  const stack = await startLocalStack({
+    rootDir,
+    dataDir: resolve(process.env.BERTH_DATA_DIR ?? resolve(rootDir, '.berth', 'data')),
+    ports: {
+      http: port('BERTH_HTTP_PORT', 3000),
+      lambda: port('BERTH_LAMBDA_PORT', 3002),
+      websocket: port('BERTH_WEBSOCKET_PORT', 3001),
+      dynamodb: port('BERTH_DYNAMODB_PORT', 8000),
+      stepFunctions: port('BERTH_SFN_PORT', 8083),
+    },
+    log: verbose ? (line) => console.log(line) : undefined,
+  });
+  console.log(`Berth is ready at ${stack.url}`);
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await stack.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  const reason = await stack.died;
+  if (!stopping) {
+    console.error(`Berth stopped: ${reason}`);
+    await shutdown(1);
+  }
+};
+
+main().catch((error: unknown) => {
+  if (error instanceof MissingJavaError) {
+    console.error(error.message);
+  } else {
+    console.error(
+      `Berth could not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  process.exit(1);
+});
