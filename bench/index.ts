@@ -45,13 +45,13 @@ const benchApi = async (url: string) => {
   });
   const clusterName = `bench-${Date.now()}`;
   await ecs.send(new CreateClusterCommand({ clusterName }));
-  const describe = await measure(200, 2000, () =>
+  const describe = await measure(3000, 2000, () =>
     ecs.send(new DescribeClustersCommand({ clusters: [clusterName] })),
   );
   print('api.describe_clusters_p50_ms', percentile(describe, 50), 'ms');
   print('api.describe_clusters_p99_ms', percentile(describe, 99), 'ms');
   const family = `bench-${Date.now()}`;
-  const register = await measure(100, 1000, () =>
+  const register = await measure(1500, 1000, () =>
     ecs.send(
       new RegisterTaskDefinitionCommand({
         family,
@@ -79,7 +79,7 @@ const main = async () => {
   }
   const stack: StackProcess | undefined = process.env.BERTH_BENCH_URL
     ? undefined
-    : await startStackProcess();
+    : await startStackProcess({ verbose: false });
   const url = process.env.BERTH_BENCH_URL ?? stack?.url ?? '';
   try {
     for (const part of parts) await PARTS[part]?.(url);

@@ -56,6 +56,8 @@ const startStackProcess = async (
     ports?: StackPorts;
     environment?: Record<string, string>;
     timeoutMs?: number;
+    /** Echo every part's output into `output()` (default); off for benchmarks. */
+    verbose?: boolean;
   } = {},
 ): Promise<StackProcess> => {
   const ports = options.ports ?? (await freePorts());
@@ -65,7 +67,7 @@ const startStackProcess = async (
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
-      BERTH_VERBOSE: '1',
+      BERTH_VERBOSE: options.verbose === false ? '0' : '1',
       BERTH_DATA_DIR: dataDir,
       BERTH_HTTP_PORT: String(ports.http),
       BERTH_LAMBDA_PORT: String(ports.lambda),

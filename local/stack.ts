@@ -186,7 +186,8 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
     const offline = spawn(osls, ['offline', 'start', '--stage', stage], {
       cwd: rootDir,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // serverless-offline writes two lines per request; unread, they cost nothing.
+      stdio: ['ignore', options.log ? 'pipe' : 'ignore', 'pipe'],
       env: {
         ...process.env,
         ...options.environment,

@@ -136,6 +136,11 @@ class DynamoDbTable {
 
   /** Reads up to any number of items by key, in batches of 100, retrying what DynamoDB leaves unprocessed. */
   async getMany(keys: Key[]): Promise<Item[]> {
+    // One key is the common case (describe one cluster); GetItem is cheaper than a batch of one.
+    if (keys.length === 1 && keys[0]) {
+      const item = await this.get(keys[0]);
+      return item ? [item] : [];
+    }
     const items: Item[] = [];
     for (let start = 0; start < keys.length; start += 100) {
       let pending: Key[] = keys.slice(start, start + 100);

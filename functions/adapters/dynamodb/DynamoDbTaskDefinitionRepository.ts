@@ -59,24 +59,27 @@ class DynamoDbTaskDefinitionRepository implements TaskDefinitionRepository {
     record: TaskDefinitionRecord,
     expectedLatestRevision: number,
   ): Promise<AppendRevisionResult> {
+    const newFamily = expectedLatestRevision === 0;
     const outcome = await this.table.transact([
       {
         Update: {
           TableName: this.table.tableName,
           Key: familyKey(record.family),
-          ConditionExpression:
-            expectedLatestRevision === 0
-              ? 'attribute_not_exists(pk)'
-              : 'latestRevision = :expected',
-          UpdateExpression:
-            'SET latestRevision = :revision, #family = :family, gsi1pk = :listing, gsi1sk = :family ADD activeRevisions :one',
-          ExpressionAttributeNames: { '#family': 'family' },
+          ConditionExpression: newFamily
+            ? 'attribute_not_exists(pk)'
+            : 'latestRevision = :expected',
+          // The listing keys never change after the family's first revision; leaving
+          // them out of later updates spares DynamoDB an index write per registration.
+          UpdateExpression: newFamily
+            ? 'SET latestRevision = :revision, #family = :family, gsi1pk = :listing, gsi1sk = :family ADD activeRevisions :one'
+            : 'SET latestRevision = :revision ADD activeRevisions :one',
+          ...(newFamily ? { ExpressionAttributeNames: { '#family': 'family' } } : {}),
           ExpressionAttributeValues: {
-            ...(expectedLatestRevision === 0 ? {} : { ':expected': expectedLatestRevision }),
             ':revision': record.revision,
-            ':family': record.family,
-            ':listing': 'TDFAMILIES',
             ':one': 1,
+            ...(newFamily
+              ? { ':family': record.family, ':listing': 'TDFAMILIES' }
+              : { ':expected': expectedLatestRevision }),
           },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
