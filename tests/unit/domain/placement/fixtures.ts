@@ -1,0 +1,85 @@
+import type {
+  PlacementInstance,
+  PlacementRequest,
+} from '../../../../functions/domain/placement/model';
+
+/**
+ * Builders for placement tests: a small ACTIVE instance with a connected
+ * agent and a task request that fits it, both overridable field by field.
+ */
+
+interface InstanceOptions extends Partial<Omit<PlacementInstance, 'remaining' | 'taskGroups'>> {
+  readonly cpu?: number;
+  readonly memory?: number;
+  readonly ports?: readonly number[];
+  readonly portsUdp?: readonly number[];
+  readonly zone?: string;
+  readonly type?: string;
+  readonly groups?: Record<string, number>;
+}
+
+const ARN_PREFIX = 'arn:aws:ecs:us-east-1:123456789012:container-instance/test/';
+
+/** An ACTIVE instance `id` with 2048 CPU units and 4096 MiB left unless told otherwise. */
+function instance(id: string, options: InstanceOptions = {}): PlacementInstance {
+  const {
+    cpu = 2048,
+    memory = 4096,
+    ports = [],
+    portsUdp = [],
+    zone = 'us-east-1a',
+    type = 'm5.large',
+    groups = {},
+    attributes,
+    ...rest
+  } = options;
+  const taskGroups = new Map(Object.entries(groups));
+  return {
+    arn: `${ARN_PREFIX}${id}`,
+    id,
+    status: 'ACTIVE',
+    agentConnected: true,
+    agentVersion: '1.82.0',
+    ec2InstanceId: `i-${id}`,
+    registeredAt: Date.UTC(2024, 0, 1),
+    runningTasksCount: [...taskGroups.values()].reduce((sum, count) => sum + count, 0),
+    attributes: attributes ?? {
+      'ecs.availability-zone': zone,
+      'ecs.instance-type': type,
+      'ecs.os-type': 'linux',
+    },
+    registered: { cpu: 2048, memory: 4096 },
+    remaining: { cpu, memory, ports: new Set(ports), portsUdp: new Set(portsUdp) },
+    taskGroups,
+    ...rest,
+  };
+}
+
+/** One task of 256 CPU units and 512 MiB in group `family:web`, no constraints, binpack memory. */
+function request(overrides: Partial<PlacementRequest> = {}): PlacementRequest {
+  return {
+    count: 1,
+    cpu: 256,
+    memory: 512,
+    ports: [],
+    portsUdp: [],
+    group: 'family:web',
+    constraints: [],
+    strategies: [{ type: 'binpack', field: 'memory' }],
+    ...overrides,
+  };
+}
+
+/** Mulberry32: a seeded uniform generator, so random placement is repeatable. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export { ARN_PREFIX, type InstanceOptions, instance, request, seededRandom };
