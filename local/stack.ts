@@ -1,10 +1,12 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { Agent } from 'node:http';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { ensureTables, type LocalDynamoDb, startDynamoDbLocal, waitForExit } from './dynamodb';
+import { ensureTables, type LocalDynamoDb, startDynamoDbLocal } from './dynamodb';
+import { spawnTied } from './processes';
 import { loadServerlessConfig } from './serverlessConfig';
 import { startStepFunctionsServer } from './stepfunctions/server';
 
@@ -65,23 +67,6 @@ const hasJava = (): boolean => {
 
 const sleep = (milliseconds: number) => new Promise((done) => setTimeout(done, milliseconds));
 
-/** Kills a detached child's whole process group (osls and the esbuild it starts). */
-const killGroup = async (child: ChildProcess): Promise<void> => {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-(child.pid as number), name);
-    } catch {
-      // Already gone.
-    }
-  };
-  signal('SIGTERM');
-  if (!(await waitForExit(child, 5_000))) {
-    signal('SIGKILL');
-    await waitForExit(child, 2_000);
-  }
-};
-
 const waitForHealth = async (
   url: string,
   child: ChildProcess,
@@ -104,8 +89,22 @@ const waitForHealth = async (
   throw new Error(`Berth did not become healthy within ${timeoutMs} ms: ${last}`);
 };
 
+/** Refuses to start on a port something else holds, rather than talk to a stranger. */
+const assertPortFree = (name: string, port: number): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (port === 0) return resolve();
+    const server = createServer();
+    server.once('error', () =>
+      reject(
+        new Error(`Port ${port} (${name}) is in use; stop what holds it or choose another port.`),
+      ),
+    );
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+
 const startLocalStack = async (options: StackOptions): Promise<RunningStack> => {
   if (!hasJava()) throw new MissingJavaError();
+  for (const [name, port] of Object.entries(options.ports)) await assertPortFree(name, port);
   const log = options.log ?? (() => {});
   const stage = options.stage ?? 'local';
   const rootDir = resolve(options.rootDir);
@@ -183,11 +182,8 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
     log(`Step Functions at ${stepFunctions.url}`);
 
     const osls = join(rootDir, 'node_modules', '.bin', 'osls');
-    const offline = spawn(osls, ['offline', 'start', '--stage', stage], {
+    const tied = spawnTied(osls, ['offline', 'start', '--stage', stage], {
       cwd: rootDir,
-      detached: true,
-      // serverless-offline writes two lines per request; unread, they cost nothing.
-      stdio: ['ignore', options.log ? 'pipe' : 'ignore', 'pipe'],
       env: {
         ...process.env,
         ...options.environment,
@@ -208,10 +204,13 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
         SLS_NOTIFICATIONS_MODE: 'off',
       },
     });
-    stoppers.push(() => killGroup(offline));
-    for (const stream of [offline.stdout, offline.stderr]) {
+    const offline = tied.child;
+    stoppers.push(() => tied.stop());
+    // serverless-offline writes two lines per request: read them only when someone listens.
+    for (const stream of options.log ? [offline.stdout, offline.stderr] : [offline.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', (line) => log(`[offline] ${line}`));
     }
+    if (!options.log) offline.stdout?.resume();
     offline.once('exit', (code, signal) =>
       reportDeath(`serverless-offline exited (${code ?? signal})`),
     );

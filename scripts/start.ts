@@ -47,6 +47,13 @@ const main = async () => {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // A bug in the in-process parts (the Step Functions server) must not leave the others running.
+  const crash = (error: unknown) => {
+    console.error('Berth hit an unexpected error and is stopping:', error);
+    void shutdown(1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   const reason = await stack.died;
   if (!stopping) {
     console.error(`Berth stopped: ${reason}`);

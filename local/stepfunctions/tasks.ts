@@ -252,9 +252,21 @@ const waitForTaskTokenHandler =
 function createTaskHandlers(tasks: Map<string, TaskSpec>, context: TaskRunContext): TaskHandlers {
   const handlers: TaskHandlers = {};
   for (const [name, spec] of tasks) {
-    if (spec.kind === 'lambda') handlers[name] = lambdaHandler(spec, context);
-    else if (spec.kind === 'invoke') handlers[name] = invokeHandler(spec, context);
-    else handlers[name] = waitForTaskTokenHandler(spec, context);
+    const handler =
+      spec.kind === 'lambda'
+        ? lambdaHandler(spec, context)
+        : spec.kind === 'invoke'
+          ? invokeHandler(spec, context)
+          : waitForTaskTokenHandler(spec, context);
+    // The library stops awaiting a Task whose timeout fired or whose execution
+    // ended; a rejection that arrives after that must not become an unhandled
+    // rejection that takes the whole server down. Whoever still awaits the
+    // promise gets the rejection all the same.
+    handlers[name] = (input: JsonValue) => {
+      const pending = handler(input);
+      pending.catch(() => {});
+      return pending;
+    };
   }
   return handlers;
 }
