@@ -12,6 +12,8 @@ const transform = {
  * @type {import('jest').Config}
  */
 module.exports = {
+  // Integration tests wait on a real stack; unit tests finish far sooner anyway.
+  testTimeout: 60_000,
   projects: [
     {
       displayName: 'unit',
@@ -27,7 +29,6 @@ module.exports = {
       setupFiles: ['<rootDir>/tests/setupEnvironment.ts'],
       globalSetup: '<rootDir>/tests/integration/globalSetup.ts',
       globalTeardown: '<rootDir>/tests/integration/globalTeardown.ts',
-      testTimeout: 60_000,
     },
   ],
 };

@@ -6,10 +6,11 @@ import {
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import { type StackProcess, startStackProcess } from '../local/harness';
+import { benchPlacement } from './placement';
 
 /**
  * `npm run bench [-- part...]`: measures Berth and prints one figure per line
- * as `name: value unit`. Parts: `api`. With BERTH_BENCH_URL set it measures a
+ * as `name: value unit`. Parts: `placement` (the engine alone, no stack), `api`. With BERTH_BENCH_URL set it measures a
  * stack already running there; otherwise it starts its own (on free ports,
  * with a fresh data folder) exactly as `npm start` does.
  */
@@ -66,7 +67,11 @@ const benchApi = async (url: string) => {
   ecs.destroy();
 };
 
-const PARTS: Record<string, (url: string) => Promise<void>> = { api: benchApi };
+/** Each part, and whether it needs a running stack. */
+const PARTS: Record<string, { run: (url: string) => Promise<void>; needsStack: boolean }> = {
+  placement: { run: () => benchPlacement(), needsStack: false },
+  api: { run: benchApi, needsStack: true },
+};
 
 const main = async () => {
   const requested = process.argv.slice(2);
@@ -77,12 +82,14 @@ const main = async () => {
       process.exit(2);
     }
   }
-  const stack: StackProcess | undefined = process.env.BERTH_BENCH_URL
-    ? undefined
-    : await startStackProcess({ verbose: false });
+  const needsStack = parts.some((part) => PARTS[part]?.needsStack);
+  const stack: StackProcess | undefined =
+    process.env.BERTH_BENCH_URL || !needsStack
+      ? undefined
+      : await startStackProcess({ verbose: false });
   const url = process.env.BERTH_BENCH_URL ?? stack?.url ?? '';
   try {
-    for (const part of parts) await PARTS[part]?.(url);
+    for (const part of parts) await PARTS[part]?.run(url);
   } finally {
     await stack?.stop();
   }

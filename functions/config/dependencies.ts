@@ -1,15 +1,26 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import { WebSocketAgentNotifier } from '../adapters/apigateway/WebSocketAgentNotifier';
 import { DynamoDbClusterRepository } from '../adapters/dynamodb/DynamoDbClusterRepository';
+import { DynamoDbContainerInstanceRepository } from '../adapters/dynamodb/DynamoDbContainerInstanceRepository';
 import { createDocumentClient, DynamoDbTable } from '../adapters/dynamodb/DynamoDbTable';
 import { DynamoDbTaskDefinitionRepository } from '../adapters/dynamodb/DynamoDbTaskDefinitionRepository';
+import { DynamoDbTaskRepository } from '../adapters/dynamodb/DynamoDbTaskRepository';
 import {
   createStepFunctionsClient,
   StepFunctionsWorkflowStarter,
 } from '../adapters/stepfunctions/StepFunctionsWorkflowStarter';
 import { ClusterService } from '../domain/clusters/ClusterService';
+import { ContainerInstanceService } from '../domain/containerInstances/ContainerInstanceService';
+import { toPlacementInstance } from '../domain/containerInstances/placementView';
+import type { ContainerInstanceRecord } from '../domain/model';
+import { evaluate, parseExpression } from '../domain/placement/queryLanguage';
+import type { AgentNotifier } from '../domain/ports/AgentNotifier';
 import { systemClock } from '../domain/ports/Clock';
+import type { ContainerInstanceRepository } from '../domain/ports/ContainerInstanceRepository';
 import { TaggingService } from '../domain/tags/TaggingService';
 import { TaskDefinitionService } from '../domain/taskDefinitions/TaskDefinitionService';
+import { placeOnRecords } from '../domain/tasks/placement';
+import { TaskService } from '../domain/tasks/TaskService';
 import { type BerthConfig, loadConfig } from './environment';
 
 /**
@@ -21,6 +32,12 @@ import { type BerthConfig, loadConfig } from './environment';
 
 interface Dependencies {
   readonly config: BerthConfig;
+  readonly instanceRepository: ContainerInstanceRepository;
+  readonly containerInstances: ContainerInstanceService;
+  readonly tasks: TaskService;
+  readonly agents: AgentNotifier;
+  /** A ListContainerInstances `filter`, compiled once: does an instance match it? */
+  instanceFilter(expression: string): (record: ContainerInstanceRecord) => boolean;
   readonly table: DynamoDbTable;
   readonly stepFunctions: SFNClient;
   readonly clusters: ClusterService;
@@ -42,20 +59,69 @@ const createDependencies = (config: BerthConfig): Dependencies => {
   });
   const workflows = new StepFunctionsWorkflowStarter(
     stepFunctions,
-    { taskDefinitionCleanup: config.stateMachineArn('taskDefinitionCleanup') },
+    {
+      taskDefinitionCleanup: config.stateMachineArn('taskDefinitionCleanup'),
+      taskLifecycle: config.stateMachineArn('taskLifecycle'),
+    },
     { taskDefinitionCleanupIntervalSeconds: config.taskDefinitionCleanupIntervalSeconds },
   );
+  const clock = systemClock;
+  const instanceRepository = new DynamoDbContainerInstanceRepository(table);
+  const containerInstances = new ContainerInstanceService({
+    clusters: clusterRepository,
+    instances: instanceRepository,
+    clock,
+    arns,
+    disconnectAfterMs: config.agentDisconnectSeconds * 1000,
+  });
+  const isConnected = (record: ContainerInstanceRecord) =>
+    containerInstances.agentConnected(record);
+  const viewOf = (record: ContainerInstanceRecord) =>
+    toPlacementInstance(
+      record,
+      containerInstances.instanceArn(record.cluster, record.id),
+      isConnected(record),
+    );
+  const taskDefinitions = new TaskDefinitionService({
+    taskDefinitions: taskDefinitionRepository,
+    workflows,
+    clock,
+    arns,
+  });
+  const agents = new WebSocketAgentNotifier({
+    endpoint: config.websocketEndpoint,
+    region: config.region,
+  });
+  const tasks = new TaskService({
+    clusters: clusterRepository,
+    instances: instanceRepository,
+    tasks: new DynamoDbTaskRepository(table),
+    resolveTaskDefinition: (reference) => taskDefinitions.resolve(reference),
+    place: (records, ask) => placeOnRecords(records.map(viewOf), ask),
+    agents,
+    workflows,
+    clock,
+    arns,
+    isConnected,
+    settings: {
+      startTimeoutSeconds: config.taskStartTimeoutSeconds,
+      stoppedRetentionSeconds: 3 * 3600,
+    },
+  });
   return {
     config,
+    instanceRepository,
+    containerInstances,
+    tasks,
+    agents,
+    instanceFilter: (expression) => {
+      const compiled = parseExpression(expression);
+      return (record) => evaluate(compiled, viewOf(record));
+    },
     table,
     stepFunctions,
     clusters: new ClusterService({ clusters: clusterRepository, clock: systemClock, arns }),
-    taskDefinitions: new TaskDefinitionService({
-      taskDefinitions: taskDefinitionRepository,
-      workflows,
-      clock: systemClock,
-      arns,
-    }),
+    taskDefinitions,
     tagging: new TaggingService({
       clusters: clusterRepository,
       taskDefinitions: taskDefinitionRepository,

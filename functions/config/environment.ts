@@ -36,11 +36,18 @@ interface BerthConfig {
   stateMachineArn(name: StateMachineName): string;
   /** Seconds between two checks of the task-definition clean-up workflow. */
   readonly taskDefinitionCleanupIntervalSeconds: number;
+  /** Where PostToConnection reaches the agents' WebSocket API. */
+  readonly websocketEndpoint: string;
+  /** A task that has not reached RUNNING this long after RunTask fails with TaskFailedToStart. */
+  readonly taskStartTimeoutSeconds: number;
+  /** An agent not heard from for this long is disconnected (no new tasks). */
+  readonly agentDisconnectSeconds: number;
 }
 
 /** The state machines of `statemachines/`, by the `name` they carry in serverless.yml. */
 const STATE_MACHINES = {
   taskDefinitionCleanup: 'task-definition-cleanup',
+  taskLifecycle: 'task-lifecycle',
 } as const;
 type StateMachineName = keyof typeof STATE_MACHINES;
 
@@ -62,6 +69,11 @@ const loadConfig = (): BerthConfig => {
     taskDefinitionCleanupIntervalSeconds: Number(
       optionalEnv('BERTH_TASK_DEFINITION_CLEANUP_INTERVAL_SECONDS') ?? '60',
     ),
+    websocketEndpoint: offline
+      ? `http://127.0.0.1:${optionalEnv('BERTH_WEBSOCKET_PORT') ?? '3001'}`
+      : requiredEnv('BERTH_WEBSOCKET_ENDPOINT'),
+    taskStartTimeoutSeconds: Number(optionalEnv('BERTH_TASK_START_TIMEOUT_SECONDS') ?? '300'),
+    agentDisconnectSeconds: Number(optionalEnv('BERTH_AGENT_DISCONNECT_SECONDS') ?? '60'),
   };
 };
 

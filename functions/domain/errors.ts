@@ -79,6 +79,16 @@ class LimitExceededException extends EcsError {
   readonly errorType = 'LimitExceededException';
 }
 
+/** More than 10 custom attributes on a resource. */
+class AttributeLimitExceededException extends EcsError {
+  readonly errorType = 'AttributeLimitExceededException';
+}
+
+/** PutAttributes/DeleteAttributes on a target that does not exist. */
+class TargetNotFoundException extends EcsError {
+  readonly errorType = 'TargetNotFoundException';
+}
+
 /** Not an ECS shape, but the generic AWS JSON-protocol error for an unknown `X-Amz-Target`. */
 class UnknownOperationException extends EcsError {
   readonly errorType = 'UnknownOperationException';
@@ -99,6 +109,7 @@ class ServerException extends EcsError {
 }
 
 export {
+  AttributeLimitExceededException,
   ClientException,
   ClusterContainsContainerInstancesException,
   ClusterContainsServicesException,
@@ -111,5 +122,6 @@ export {
   ResourceNotFoundException,
   SerializationException,
   ServerException,
+  TargetNotFoundException,
   UnknownOperationException,
 };

@@ -101,3 +101,48 @@ export type {
   TaskDefinitionStatus,
 };
 export { CLUSTER_STATUS, TASK_DEFINITION_STATUS };
+
+/** Container instance statuses of the ECS API. */
+const CONTAINER_INSTANCE_STATUS = {
+  active: 'ACTIVE',
+  draining: 'DRAINING',
+  inactive: 'INACTIVE',
+} as const;
+type ContainerInstanceStatus =
+  (typeof CONTAINER_INSTANCE_STATUS)[keyof typeof CONTAINER_INSTANCE_STATUS];
+
+/**
+ * A host that runs tasks. `remainingCpu`, `remainingMemory` and `usedPorts`
+ * are what placement reads and what reservations change, always in
+ * conditional writes, so that no interleaving can oversubscribe the host.
+ */
+interface ContainerInstanceRecord {
+  readonly cluster: string;
+  readonly id: string;
+  readonly status: ContainerInstanceStatus;
+  readonly registeredAt: number;
+  readonly totalCpu: number;
+  readonly totalMemory: number;
+  /** Host ports (`tcp:22`, `udp:53`) the host itself uses, from registration. */
+  readonly hostPorts: string[];
+  readonly remainingCpu: number;
+  readonly remainingMemory: number;
+  /** Host ports in use: the host's own plus every reservation's (`tcp:80`). */
+  readonly usedPorts: string[];
+  /** Task group → number of this instance's live tasks in it (placement's spread and constraints). */
+  readonly taskGroups: Record<string, number>;
+  readonly runningTasksCount: number;
+  readonly pendingTasksCount: number;
+  /** Built-in (`ecs.*`) and custom attributes; a value may be absent. */
+  readonly attributes: Record<string, string | null>;
+  readonly versionInfo: { agentVersion?: string; agentHash?: string; dockerVersion?: string };
+  readonly tags: Tag[];
+  /** The agent's WebSocket connection, while it has one. */
+  readonly connectionId?: string | undefined;
+  /** When the agent was last heard from (connect, heartbeat, report). */
+  readonly lastSeenAt: number;
+  readonly version: number;
+}
+
+export type { ContainerInstanceRecord, ContainerInstanceStatus };
+export { CONTAINER_INSTANCE_STATUS };

@@ -21,3 +21,20 @@ interface TaskDefinitionCleanupResult {
 }
 
 export type { TaskDefinitionCleanupInput, TaskDefinitionCleanupResult };
+
+/** Input of `statemachines/task-lifecycle.asl.json`, and of each of its steps. */
+interface TaskLifecycleStepInput {
+  readonly cluster: string;
+  readonly taskId: string;
+}
+
+/** Input of the whole workflow: the task it drives. */
+type TaskLifecycleInput = TaskLifecycleStepInput;
+
+/** What a waitForTaskToken step hands its Lambda. */
+interface TaskPhaseInput extends TaskLifecycleStepInput {
+  readonly phase: 'start' | 'run' | 'stop';
+  readonly token: string;
+}
+
+export type { TaskLifecycleInput, TaskLifecycleStepInput, TaskPhaseInput };

@@ -42,31 +42,45 @@ describe('osls package', () => {
     });
   });
 
-  it('emits the functions on nodejs22.x, the HTTP routes, the state machine and the schedule', () => {
+  it('emits the functions on nodejs22.x, the HTTP and WebSocket routes, the state machines and the schedules', () => {
     const functions = ofType('AWS::Lambda::Function');
-    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => String(r.Properties.RouteKey));
     const machines = ofType('AWS::StepFunctions::StateMachine');
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties.ScheduleExpression);
 
     expect(functions.map(([id]) => id).sort()).toEqual([
+      'AgentConnectLambdaFunction',
+      'AgentDisconnectLambdaFunction',
+      'AgentMessageLambdaFunction',
       'ApiLambdaFunction',
+      'AwaitTaskPhaseLambdaFunction',
+      'FailTaskStartLambdaFunction',
+      'FinalizeTaskLambdaFunction',
+      'ForceStopTaskLambdaFunction',
       'HealthLambdaFunction',
+      'ProvisionTaskLambdaFunction',
       'PurgeTaskDefinitionLambdaFunction',
       'SweepTaskDefinitionsLambdaFunction',
+      'SweepTasksLambdaFunction',
     ]);
     expect(functions.every(([, f]) => f.Properties.Runtime === 'nodejs22.x')).toBe(true);
-    expect(routes.sort()).toEqual(['GET /health', 'POST /']);
-    expect(machines.map(([, m]) => m.Properties.StateMachineName)).toEqual([
+    expect(routes.sort()).toEqual(['$connect', '$default', '$disconnect', 'GET /health', 'POST /']);
+    expect(machines.map(([, m]) => m.Properties.StateMachineName).sort()).toEqual([
       'berth-ci-task-definition-cleanup',
+      'berth-ci-task-lifecycle',
     ]);
-    expect(rules).toEqual(['rate(1 minute)']);
+    expect(rules).toEqual(['rate(1 minute)', 'rate(1 minute)']);
   });
 
-  it('wires the state machine Task to the purge Lambda, not to a hard-coded ARN', () => {
-    const [machine] = ofType('AWS::StepFunctions::StateMachine');
-    const definition = JSON.stringify(machine?.[1].Properties.DefinitionString);
+  it('wires the state machines to their Lambdas, not to hard-coded ARNs', () => {
+    const definitions = ofType('AWS::StepFunctions::StateMachine').map(([, machine]) =>
+      JSON.stringify(machine.Properties.DefinitionString),
+    );
+    const all = definitions.join('\n');
 
-    expect(definition).toContain('PurgeTaskDefinitionLambdaFunction');
-    expect(definition).not.toContain('arn:aws:lambda');
+    expect(all).toContain('PurgeTaskDefinitionLambdaFunction');
+    expect(all).toContain('AwaitTaskPhaseLambdaFunction');
+    expect(all).toContain('FinalizeTaskLambdaFunction');
+    expect(all).not.toContain('arn:aws:lambda');
   });
 });

@@ -195,6 +195,22 @@ class DynamoDbTable {
     };
   }
 
+  /** Every item a query matches, page after page (for bounded sets: one cluster's instances, a sweep). */
+  async queryAll(
+    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  ): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Key | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey as Key | undefined;
+    } while (startKey);
+    return items;
+  }
+
   /**
    * Runs a transaction and reports a failed condition as data. Writes that
    * set `ReturnValuesOnConditionCheckFailure: 'ALL_OLD'` get the item as it

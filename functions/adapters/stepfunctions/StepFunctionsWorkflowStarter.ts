@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  ExecutionAlreadyExists,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { WorkflowStarter } from '../../domain/ports/WorkflowStarter';
 
@@ -30,7 +38,7 @@ const executionName = (kind: string, subject: string): string =>
 class StepFunctionsWorkflowStarter implements WorkflowStarter {
   constructor(
     private readonly client: SFNClient,
-    private readonly arns: { taskDefinitionCleanup: string },
+    private readonly arns: { taskDefinitionCleanup: string; taskLifecycle: string },
     private readonly settings: { taskDefinitionCleanupIntervalSeconds: number },
   ) {}
 
@@ -40,6 +48,29 @@ class StepFunctionsWorkflowStarter implements WorkflowStarter {
       executionName('td-cleanup', `${input.family}:${input.revision}`),
       { ...input, intervalSeconds: this.settings.taskDefinitionCleanupIntervalSeconds },
     );
+  }
+
+  async startTaskLifecycle(input: { cluster: string; taskId: string }): Promise<void> {
+    // Task ids are unique across clusters (random 128 bits), and legal execution names.
+    await this.#start(this.arns.taskLifecycle, `task-${input.taskId}`, input);
+  }
+
+  async resume(token: string, output: object): Promise<void> {
+    try {
+      await this.client.send(
+        new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }),
+      );
+    } catch (error) {
+      // The step already moved on (resumed by someone else, timed out, or stopped).
+      if (
+        error instanceof TaskTimedOut ||
+        error instanceof TaskDoesNotExist ||
+        error instanceof InvalidToken
+      ) {
+        return;
+      }
+      throw error;
+    }
   }
 
   async #start(stateMachineArn: string, name: string, input: unknown): Promise<void> {

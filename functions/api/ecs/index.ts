@@ -1,13 +1,17 @@
 import { ECS_TARGET_PREFIX, type OperationRegistry, withPrefix } from '../registry';
 import { clusterOperations } from './clusters';
+import { containerInstanceOperations } from './containerInstances';
 import { tagOperations } from './tags';
 import { taskDefinitionOperations } from './taskDefinitions';
+import { taskOperations } from './tasks';
 
 /** Every ECS operation Berth answers, by `X-Amz-Target`. */
 const ecsOperations: OperationRegistry = withPrefix(ECS_TARGET_PREFIX, {
   ...clusterOperations,
   ...taskDefinitionOperations,
   ...tagOperations,
+  ...containerInstanceOperations,
+  ...taskOperations,
 });
 
 export { ecsOperations };

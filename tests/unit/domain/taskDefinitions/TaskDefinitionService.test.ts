@@ -42,7 +42,11 @@ const body = (family: string) => ({
 const serviceOver = (repository: TaskDefinitionRepository) =>
   new TaskDefinitionService({
     taskDefinitions: repository,
-    workflows: { startTaskDefinitionCleanup: async () => {} },
+    workflows: {
+      startTaskDefinitionCleanup: async () => {},
+      startTaskLifecycle: async () => {},
+      resume: async () => {},
+    },
     clock: { now: () => 1_700_000_000_000 },
     arns: { accountId: '000000000000', region: 'us-east-1' },
     sleep: async () => {},

@@ -1,0 +1,334 @@
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  CLUSTER_STATUS,
+  CONTAINER_INSTANCE_STATUS,
+  type ContainerInstanceRecord,
+  type Page,
+  type PageRequest,
+} from '../../domain/model';
+import type {
+  ContainerInstanceRepository,
+  RegisterInstanceResult,
+} from '../../domain/ports/ContainerInstanceRepository';
+import { type DynamoDbTable, type Item, withoutKeys } from './DynamoDbTable';
+
+/**
+ * Container instances live in their cluster's partition:
+ *
+ * | pk               | sk                 |
+ * |------------------|--------------------|
+ * | `CLUSTER#<name>` | `INSTANCE#<id>`    |
+ *
+ * `usedPorts` is a DynamoDB string set (absent when empty, as DynamoDB has no
+ * empty sets), so that reservations can test and add ports atomically.
+ */
+
+const instanceKey = (cluster: string, id: string) => ({
+  pk: `CLUSTER#${cluster}`,
+  sk: `INSTANCE#${id}`,
+});
+const clusterKey = (cluster: string) => ({ pk: `CLUSTER#${cluster}`, sk: 'CLUSTER' });
+
+const toRecord = (item: Item): ContainerInstanceRecord => {
+  const { type: _type, usedPorts, ...rest } = withoutKeys<Item>(item);
+  return {
+    ...(rest as ContainerInstanceRecord),
+    usedPorts: usedPorts instanceof Set ? [...usedPorts].map(String) : [],
+  };
+};
+
+const toItem = (record: ContainerInstanceRecord): Item => {
+  const { usedPorts, ...rest } = record;
+  return {
+    ...rest,
+    ...instanceKey(record.cluster, record.id),
+    type: 'instance',
+    ...(usedPorts.length > 0 ? { usedPorts: new Set(usedPorts) } : {}),
+  };
+};
+
+class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository {
+  constructor(private readonly table: DynamoDbTable) {}
+
+  async register(instance: ContainerInstanceRecord): Promise<RegisterInstanceResult> {
+    const outcome = await this.table.transact([
+      {
+        Put: {
+          TableName: this.table.tableName,
+          Item: toItem(instance),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.table.tableName,
+          Key: clusterKey(instance.cluster),
+          ConditionExpression: '#status = :active',
+          UpdateExpression:
+            'SET registeredContainerInstancesCount = registeredContainerInstancesCount + :one',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':active': CLUSTER_STATUS.active, ':one': 1 },
+        },
+      },
+    ]);
+    if (outcome.outcome === 'committed') return { outcome: 'registered', instance };
+    if (outcome.outcome === 'condition-failed' && outcome.failedIndexes.includes(1)) {
+      return { outcome: 'cluster-not-active' };
+    }
+    throw new Error(`Could not register container instance ${instance.id}`);
+  }
+
+  async reRegister(
+    cluster: string,
+    id: string,
+    update: Pick<
+      ContainerInstanceRecord,
+      'totalCpu' | 'totalMemory' | 'hostPorts' | 'attributes' | 'versionInfo'
+    >,
+    at: number,
+  ): Promise<ContainerInstanceRecord | undefined> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const current = await this.get(cluster, id);
+      if (!current || current.status === CONTAINER_INSTANCE_STATUS.inactive) return undefined;
+      // What tasks hold stays held: remaining = new total − (old total − old remaining).
+      const heldCpu = current.totalCpu - current.remainingCpu;
+      const heldMemory = current.totalMemory - current.remainingMemory;
+      const reservedPorts = current.usedPorts.filter((port) => !current.hostPorts.includes(port));
+      const next: ContainerInstanceRecord = {
+        ...current,
+        ...update,
+        remainingCpu: update.totalCpu - heldCpu,
+        remainingMemory: update.totalMemory - heldMemory,
+        usedPorts: [...new Set([...update.hostPorts, ...reservedPorts])],
+        lastSeenAt: at,
+        version: current.version + 1,
+      };
+      const written = await this.table.conditional(() =>
+        this.table.client.send(
+          new PutCommand({
+            TableName: this.table.tableName,
+            Item: toItem(next),
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': current.version },
+          }),
+        ),
+      );
+      if (!written.failed) return next;
+    }
+    throw new Error(`Container instance ${id} stayed contended`);
+  }
+
+  async get(cluster: string, id: string): Promise<ContainerInstanceRecord | undefined> {
+    const item = await this.table.get(instanceKey(cluster, id));
+    return item ? toRecord(item) : undefined;
+  }
+
+  async getMany(cluster: string, ids: readonly string[]): Promise<ContainerInstanceRecord[]> {
+    const items = await this.table.getMany(ids.map((id) => instanceKey(cluster, id)));
+    return items.map(toRecord);
+  }
+
+  async listLive(cluster: string): Promise<ContainerInstanceRecord[]> {
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: '#status <> :inactive',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pk': `CLUSTER#${cluster}`,
+        ':prefix': 'INSTANCE#',
+        ':inactive': CONTAINER_INSTANCE_STATUS.inactive,
+      },
+      ConsistentRead: true,
+    });
+    return items.map(toRecord);
+  }
+
+  list(cluster: string, page: PageRequest): Promise<Page<ContainerInstanceRecord>> {
+    return this.table.queryPage(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `CLUSTER#${cluster}`, ':prefix': 'INSTANCE#' },
+      },
+      page,
+      toRecord,
+    );
+  }
+
+  async setStatus(
+    cluster: string,
+    id: string,
+    status: 'ACTIVE' | 'DRAINING',
+  ): Promise<ContainerInstanceRecord | undefined> {
+    const outcome = await this.table.conditional(() =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: instanceKey(cluster, id),
+          ConditionExpression: 'attribute_exists(pk) AND #status <> :inactive',
+          UpdateExpression: 'SET #status = :status, #version = #version + :one',
+          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':inactive': CONTAINER_INSTANCE_STATUS.inactive,
+            ':one': 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return outcome.failed ? undefined : toRecord(outcome.result.Attributes ?? {});
+  }
+
+  async deregister(
+    cluster: string,
+    id: string,
+    force: boolean,
+  ): Promise<
+    | { outcome: 'deregistered'; instance: ContainerInstanceRecord }
+    | { outcome: 'busy' }
+    | { outcome: 'not-found' }
+  > {
+    const current = await this.get(cluster, id);
+    if (!current || current.status === CONTAINER_INSTANCE_STATUS.inactive) {
+      return { outcome: 'not-found' };
+    }
+    const outcome = await this.table.transact([
+      {
+        Update: {
+          TableName: this.table.tableName,
+          Key: instanceKey(cluster, id),
+          ConditionExpression: force
+            ? '#status <> :inactive'
+            : '#status <> :inactive AND runningTasksCount = :zero AND pendingTasksCount = :zero',
+          UpdateExpression:
+            'SET #status = :inactive, #version = #version + :one REMOVE connectionId',
+          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+          ExpressionAttributeValues: {
+            ':inactive': CONTAINER_INSTANCE_STATUS.inactive,
+            ':one': 1,
+            ...(force ? {} : { ':zero': 0 }),
+          },
+        },
+      },
+      {
+        Update: {
+          TableName: this.table.tableName,
+          Key: clusterKey(cluster),
+          UpdateExpression:
+            'SET registeredContainerInstancesCount = registeredContainerInstancesCount - :one',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      },
+    ]);
+    if (outcome.outcome === 'committed') {
+      return {
+        outcome: 'deregistered',
+        instance: {
+          ...current,
+          status: CONTAINER_INSTANCE_STATUS.inactive,
+          version: current.version + 1,
+        },
+      };
+    }
+    if (outcome.outcome === 'condition-failed') {
+      const now = await this.get(cluster, id);
+      return now?.status === CONTAINER_INSTANCE_STATUS.inactive
+        ? { outcome: 'not-found' }
+        : { outcome: 'busy' };
+    }
+    throw new Error(`Container instance ${id} stayed contended`);
+  }
+
+  async saveAttributes(
+    cluster: string,
+    id: string,
+    attributes: Record<string, string | null>,
+    expectedVersion: number,
+  ): Promise<boolean> {
+    const outcome = await this.table.conditional(() =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: instanceKey(cluster, id),
+          ConditionExpression: '#version = :expected',
+          UpdateExpression: 'SET #attributes = :attributes, #version = :next',
+          ExpressionAttributeNames: { '#version': 'version', '#attributes': 'attributes' },
+          ExpressionAttributeValues: {
+            ':expected': expectedVersion,
+            ':next': expectedVersion + 1,
+            ':attributes': attributes,
+          },
+        }),
+      ),
+    );
+    return !outcome.failed;
+  }
+
+  async recordConnection(
+    cluster: string,
+    id: string,
+    connectionId: string | undefined,
+    at: number,
+  ): Promise<void> {
+    await this.table.conditional(() =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: instanceKey(cluster, id),
+          ConditionExpression: 'attribute_exists(pk)',
+          UpdateExpression:
+            connectionId === undefined
+              ? 'SET lastSeenAt = :at REMOVE connectionId'
+              : 'SET lastSeenAt = :at, connectionId = :connection',
+          ExpressionAttributeValues: {
+            ':at': at,
+            ...(connectionId === undefined ? {} : { ':connection': connectionId }),
+          },
+        }),
+      ),
+    );
+  }
+
+  async saveConnection(
+    connectionId: string,
+    cluster: string,
+    id: string,
+    at: number,
+  ): Promise<void> {
+    await this.table.client.send(
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: {
+          pk: `CONNECTION#${connectionId}`,
+          sk: 'CONNECTION',
+          cluster,
+          id,
+          // API Gateway closes a WebSocket after two hours at most.
+          expiresAt: Math.floor(at / 1000) + 3 * 3600,
+        },
+      }),
+    );
+  }
+
+  async findConnection(connectionId: string): Promise<{ cluster: string; id: string } | undefined> {
+    const item = await this.table.get({ pk: `CONNECTION#${connectionId}`, sk: 'CONNECTION' });
+    return item ? { cluster: String(item.cluster), id: String(item.id) } : undefined;
+  }
+
+  async touch(cluster: string, id: string, at: number): Promise<void> {
+    await this.table.conditional(() =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: instanceKey(cluster, id),
+          ConditionExpression: 'attribute_exists(pk)',
+          UpdateExpression: 'SET lastSeenAt = :at',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      ),
+    );
+  }
+}
+
+export { DynamoDbContainerInstanceRepository, instanceKey };

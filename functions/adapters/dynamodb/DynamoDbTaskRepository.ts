@@ -1,0 +1,314 @@
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { CLUSTER_STATUS, CONTAINER_INSTANCE_STATUS, type Page } from '../../domain/model';
+import type {
+  CreateTasksResult,
+  InstanceReservation,
+  ListTasksQuery,
+  TaskChange,
+  TaskRepository,
+} from '../../domain/ports/TaskRepository';
+import { countedAs, type TaskRecord } from '../../domain/tasks/model';
+import { instanceKey } from './DynamoDbContainerInstanceRepository';
+import { type DynamoDbTable, type Item, withoutKeys } from './DynamoDbTable';
+
+/**
+ * Tasks and clientTokens live in their cluster's partition:
+ *
+ * | item   | pk               | sk              | gsi1pk (until STOPPED) | gsi1sk         |
+ * |--------|------------------|-----------------|------------------------|----------------|
+ * | task   | `CLUSTER#<name>` | `TASK#<id>`     | `TASKS#UNSETTLED`      | `<cluster>#<id>` |
+ * | token  | `CLUSTER#<name>` | `TOKEN#<token>` |                        |                |
+ *
+ * A STOPPED task gets `expiresAt` (TTL), so DynamoDB removes it after the
+ * hour ECS keeps stopped tasks describable.
+ */
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const taskKey = (cluster: string, id: string) => ({ pk: `CLUSTER#${cluster}`, sk: `TASK#${id}` });
+const clusterKey = (cluster: string) => ({ pk: `CLUSTER#${cluster}`, sk: 'CLUSTER' });
+const UNSETTLED = 'TASKS#UNSETTLED';
+
+const toItem = (task: TaskRecord, expiresAt?: number): Item => ({
+  ...task,
+  ...taskKey(task.cluster, task.id),
+  type: 'task',
+  ...(task.lastStatus === 'STOPPED'
+    ? expiresAt === undefined
+      ? {}
+      : { expiresAt: Math.floor(expiresAt / 1000) }
+    : { gsi1pk: UNSETTLED, gsi1sk: `${task.cluster}#${task.id}` }),
+});
+
+const toRecord = (item: Item): TaskRecord => {
+  const { type: _type, ...rest } = withoutKeys<Item>(item);
+  return rest as TaskRecord;
+};
+
+/** Builds `SET a = a + :x` clauses for the non-zero deltas. */
+const counterClauses = (
+  deltas: Record<string, number>,
+  values: Record<string, number>,
+  prefix: string,
+): string[] =>
+  Object.entries(deltas)
+    .filter(([, delta]) => delta !== 0)
+    .map(([attribute, delta], index) => {
+      values[`:${prefix}${index}`] = delta;
+      return `${attribute} = ${attribute} + :${prefix}${index}`;
+    });
+
+class DynamoDbTaskRepository implements TaskRepository {
+  constructor(private readonly table: DynamoDbTable) {}
+
+  async create(
+    cluster: string,
+    tasks: TaskRecord[],
+    reservations: InstanceReservation[],
+    clientToken?: { token: string; fingerprint: string; expiresAt: number },
+  ): Promise<CreateTasksResult> {
+    const instanceUpdates: TransactItem[] = reservations.map((reservation) => {
+      const names: Record<string, string> = { '#status': 'status', '#version': 'version' };
+      const values: Record<string, unknown> = {
+        ':active': CONTAINER_INSTANCE_STATUS.active,
+        ':cpu': reservation.cpu,
+        ':memory': reservation.memory,
+        ':tasks': reservation.tasks,
+        ':zero': 0,
+        ':one': 1,
+      };
+      const sets = [
+        'remainingCpu = remainingCpu - :cpu',
+        'remainingMemory = remainingMemory - :memory',
+        'pendingTasksCount = pendingTasksCount + :tasks',
+        '#version = #version + :one',
+      ];
+      Object.entries(reservation.groups).forEach(([group, count], index) => {
+        names[`#g${index}`] = group;
+        values[`:g${index}`] = count;
+        sets.push(
+          `taskGroups.#g${index} = if_not_exists(taskGroups.#g${index}, :zero) + :g${index}`,
+        );
+      });
+      const conditions = [
+        '#status = :active',
+        'remainingCpu >= :cpu',
+        'remainingMemory >= :memory',
+        ...reservation.ports.map((port, index) => {
+          values[`:p${index}`] = port;
+          return `NOT contains(usedPorts, :p${index})`;
+        }),
+      ];
+      if (reservation.ports.length > 0) values[':ports'] = new Set(reservation.ports);
+      return {
+        Update: {
+          TableName: this.table.tableName,
+          Key: instanceKey(cluster, reservation.instanceId),
+          ConditionExpression: conditions.join(' AND '),
+          UpdateExpression: `SET ${sets.join(', ')}${reservation.ports.length > 0 ? ' ADD usedPorts :ports' : ''}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      };
+    });
+    const items: TransactItem[] = [
+      ...instanceUpdates,
+      ...tasks.map((task) => ({
+        Put: {
+          TableName: this.table.tableName,
+          Item: toItem(task),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      })),
+      {
+        Update: {
+          TableName: this.table.tableName,
+          Key: clusterKey(cluster),
+          ConditionExpression: '#status = :active',
+          UpdateExpression: 'SET pendingTasksCount = pendingTasksCount + :tasks',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':active': CLUSTER_STATUS.active, ':tasks': tasks.length },
+        },
+      },
+      ...(clientToken
+        ? [
+            {
+              Put: {
+                TableName: this.table.tableName,
+                Item: {
+                  pk: `CLUSTER#${cluster}`,
+                  sk: `TOKEN#${clientToken.token}`,
+                  fingerprint: clientToken.fingerprint,
+                  taskIds: tasks.map((task) => task.id),
+                  expiresAt: Math.floor(clientToken.expiresAt / 1000),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ]
+        : []),
+    ];
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const outcome = await this.table.transact(items);
+      if (outcome.outcome === 'committed') return { outcome: 'created' };
+      if (outcome.outcome === 'conflict') continue;
+      const failed = new Set(outcome.failedIndexes);
+      const clusterIndex = reservations.length + tasks.length;
+      if (failed.has(clusterIndex)) return { outcome: 'cluster-not-active' };
+      if (clientToken && failed.has(clusterIndex + 1)) return { outcome: 'token-taken' };
+      return {
+        outcome: 'instances-changed',
+        instanceIds: reservations.filter((_, index) => failed.has(index)).map((r) => r.instanceId),
+      };
+    }
+    return { outcome: 'instances-changed', instanceIds: reservations.map((r) => r.instanceId) };
+  }
+
+  async getClientToken(
+    cluster: string,
+    token: string,
+  ): Promise<{ fingerprint: string; taskIds: string[] } | undefined> {
+    const item = await this.table.get({ pk: `CLUSTER#${cluster}`, sk: `TOKEN#${token}` });
+    return item
+      ? { fingerprint: String(item.fingerprint), taskIds: (item.taskIds as string[]) ?? [] }
+      : undefined;
+  }
+
+  async get(cluster: string, id: string): Promise<TaskRecord | undefined> {
+    const item = await this.table.get(taskKey(cluster, id));
+    return item ? toRecord(item) : undefined;
+  }
+
+  async getMany(cluster: string, ids: readonly string[]): Promise<TaskRecord[]> {
+    const items = await this.table.getMany(ids.map((id) => taskKey(cluster, id)));
+    return items.map(toRecord);
+  }
+
+  list(cluster: string, query: ListTasksQuery): Promise<Page<string>> {
+    const filters = ['desiredStatus = :desired'];
+    const values: Record<string, unknown> = {
+      ':pk': `CLUSTER#${cluster}`,
+      ':prefix': 'TASK#',
+      ':desired': query.desiredStatus,
+    };
+    if (query.containerInstanceId !== undefined) {
+      filters.push('containerInstanceId = :instance');
+      values[':instance'] = query.containerInstanceId;
+    }
+    if (query.family !== undefined) {
+      filters.push('#family = :family');
+      values[':family'] = query.family;
+    }
+    if (query.startedBy !== undefined) {
+      filters.push('startedBy = :startedBy');
+      values[':startedBy'] = query.startedBy;
+    }
+    return this.table.queryPage(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: filters.join(' AND '),
+        ...(query.family !== undefined
+          ? { ExpressionAttributeNames: { '#family': 'family' } }
+          : {}),
+        ExpressionAttributeValues: values,
+      },
+      { maxResults: query.maxResults, nextToken: query.nextToken },
+      (item) => String(item.id),
+    );
+  }
+
+  async listForInstance(cluster: string, instanceId: string): Promise<TaskRecord[]> {
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'containerInstanceId = :instance AND lastStatus <> :stopped',
+      ExpressionAttributeValues: {
+        ':pk': `CLUSTER#${cluster}`,
+        ':prefix': 'TASK#',
+        ':instance': instanceId,
+        ':stopped': 'STOPPED',
+      },
+      ConsistentRead: true,
+    });
+    return items.map(toRecord);
+  }
+
+  async listUnsettled(): Promise<TaskRecord[]> {
+    const items = await this.table.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :unsettled',
+      ExpressionAttributeValues: { ':unsettled': UNSETTLED },
+    });
+    return items.map(toRecord);
+  }
+
+  async apply(change: TaskChange, expiresAt?: number): Promise<boolean> {
+    const { task, next } = change;
+    const before = countedAs(task.lastStatus);
+    const after = countedAs(next.lastStatus);
+    const deltas = {
+      pendingTasksCount: (after === 'pending' ? 1 : 0) - (before === 'pending' ? 1 : 0),
+      runningTasksCount: (after === 'running' ? 1 : 0) - (before === 'running' ? 1 : 0),
+    };
+    const releasing = task.reservationHeld && !next.reservationHeld;
+    const put: TransactItem = {
+      Put: {
+        TableName: this.table.tableName,
+        Item: toItem(next, expiresAt),
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':expected': task.version },
+      },
+    };
+    const items: TransactItem[] = [put];
+    const clusterValues: Record<string, number> = {};
+    const clusterSets = counterClauses(deltas, clusterValues, 'c');
+    if (clusterSets.length > 0) {
+      items.push({
+        Update: {
+          TableName: this.table.tableName,
+          Key: clusterKey(task.cluster),
+          UpdateExpression: `SET ${clusterSets.join(', ')}`,
+          ExpressionAttributeValues: clusterValues,
+        },
+      });
+    }
+    if (task.containerInstanceId !== undefined && (clusterSets.length > 0 || releasing)) {
+      const values: Record<string, unknown> = {};
+      const names: Record<string, string> = {};
+      const sets = counterClauses(deltas, values as Record<string, number>, 'i');
+      let portsClause = '';
+      if (releasing) {
+        values[':cpu'] = task.reservation.cpu;
+        values[':memory'] = task.reservation.memory;
+        values[':one'] = 1;
+        names['#group'] = task.group;
+        sets.push(
+          'remainingCpu = remainingCpu + :cpu',
+          'remainingMemory = remainingMemory + :memory',
+          'taskGroups.#group = taskGroups.#group - :one',
+        );
+        if (task.reservation.ports.length > 0) {
+          values[':ports'] = new Set(task.reservation.ports);
+          portsClause = ' DELETE usedPorts :ports';
+        }
+      }
+      items.push({
+        Update: {
+          TableName: this.table.tableName,
+          Key: instanceKey(task.cluster, task.containerInstanceId),
+          UpdateExpression: `SET ${sets.join(', ')}${portsClause}`,
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+        },
+      });
+    }
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const outcome = await this.table.transact(items);
+      if (outcome.outcome === 'committed') return true;
+      if (outcome.outcome === 'condition-failed') return false;
+    }
+    return false;
+  }
+}
+
+export { DynamoDbTaskRepository };

@@ -1,0 +1,438 @@
+import { randomUUID } from 'node:crypto';
+import type { Attribute, ContainerInstance, Failure, Resource, Tag } from '@aws-sdk/client-ecs';
+import { type ArnContext, clusterNameFrom, parseEcsArn } from '../arns';
+import {
+  AttributeLimitExceededException,
+  ClientException,
+  ClusterNotFoundException,
+  InvalidParameterException,
+  TargetNotFoundException,
+} from '../errors';
+import {
+  CLUSTER_STATUS,
+  CONTAINER_INSTANCE_STATUS,
+  type ContainerInstanceRecord,
+  type Page,
+  type PageRequest,
+} from '../model';
+import type { Clock } from '../ports/Clock';
+import type { ClusterRepository } from '../ports/ClusterRepository';
+import type { ContainerInstanceRepository } from '../ports/ContainerInstanceRepository';
+import { validateTags } from '../taskDefinitions/validation';
+import {
+  optionalEnum,
+  optionalObjectList,
+  optionalString,
+  optionalStringList,
+} from '../validation/shape';
+
+/**
+ * Container instances: the hosts that run tasks. Agents register them
+ * (RegisterContainerInstance), keep them connected, and report on them;
+ * users describe, list, drain and deregister them.
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterContainerInstance.html
+ */
+
+/** Custom attributes per resource (built-in `ecs.*` ones do not count). */
+const MAX_CUSTOM_ATTRIBUTES = 10;
+const ATTRIBUTE_NAME = /^[A-Za-z0-9_./\\-]{1,128}$/;
+const ATTRIBUTE_VALUE = /^[A-Za-z0-9_./\\@: -]{1,128}$/;
+
+interface ContainerInstanceServiceDependencies {
+  readonly clusters: ClusterRepository;
+  readonly instances: ContainerInstanceRepository;
+  readonly clock: Clock;
+  readonly arns: ArnContext;
+  /** An agent not heard from for this long counts as disconnected. */
+  readonly disconnectAfterMs: number;
+  readonly newId?: () => string;
+}
+
+const instanceArn = (arns: ArnContext, cluster: string, id: string): string =>
+  `arn:aws:ecs:${arns.region}:${arns.accountId}:container-instance/${cluster}/${id}`;
+
+/** The instance id from an id or a (long or short) container-instance ARN. */
+const instanceIdFrom = (reference: string): string => {
+  if (!reference.startsWith('arn:')) return reference;
+  const arn = parseEcsArn(reference);
+  if (arn?.resourceType !== 'container-instance') {
+    throw new InvalidParameterException(`Invalid container instance ARN: ${reference}`);
+  }
+  return arn.resourceId.split('/').at(-1) ?? '';
+};
+
+const checkAttribute = (name: string, value: string | undefined, path: string): void => {
+  if (!ATTRIBUTE_NAME.test(name)) {
+    throw new InvalidParameterException(
+      `${path}.name '${name}' is invalid: 1-128 letters, numbers, hyphens, underscores, slashes, back slashes or periods.`,
+    );
+  }
+  if (value !== undefined && (!ATTRIBUTE_VALUE.test(value) || value.trim() !== value)) {
+    throw new InvalidParameterException(
+      `${path}.value '${value}' is invalid: 1-128 letters, numbers, hyphens, underscores, periods, at signs (@), forward slashes, back slashes, colons or spaces, with no leading or trailing space.`,
+    );
+  }
+};
+
+const readAttributes = (value: unknown, path: string): Attribute[] =>
+  (optionalObjectList(value, path) ?? []).map((item, index) => {
+    const name = optionalString(item.name, `${path}[${index}].name`);
+    if (name === undefined) {
+      throw new InvalidParameterException(`${path}[${index}].name can not be blank.`);
+    }
+    const attributeValue = optionalString(item.value, `${path}[${index}].value`);
+    checkAttribute(name, attributeValue, `${path}[${index}]`);
+    return {
+      name,
+      value: attributeValue,
+      targetType: optionalEnum(item.targetType, `${path}[${index}].targetType`, [
+        'container-instance',
+      ] as const),
+      targetId: optionalString(item.targetId, `${path}[${index}].targetId`),
+    };
+  });
+
+const customCount = (attributes: Record<string, string | null>): number =>
+  Object.keys(attributes).filter((name) => !name.startsWith('ecs.')).length;
+
+const readResources = (value: unknown) => {
+  const resources = optionalObjectList(value, 'totalResources') ?? [];
+  const byName = new Map(resources.map((resource) => [resource.name, resource]));
+  const integer = (name: string): number => {
+    const resource = byName.get(name);
+    const amount = resource?.integerValue;
+    if (typeof amount !== 'number' || !Number.isInteger(amount) || amount <= 0) {
+      throw new InvalidParameterException(
+        `totalResources must include ${name} as a positive integerValue.`,
+      );
+    }
+    return amount;
+  };
+  const ports = (name: string, protocol: string): string[] =>
+    (optionalStringList(byName.get(name)?.stringSetValue, `totalResources.${name}`) ?? []).map(
+      (port) => {
+        const number = Number(port);
+        if (!Number.isInteger(number) || number < 0 || number > 65535) {
+          throw new InvalidParameterException(
+            `totalResources.${name} has an invalid port: ${port}`,
+          );
+        }
+        return `${protocol}:${number}`;
+      },
+    );
+  return {
+    totalCpu: integer('CPU'),
+    totalMemory: integer('MEMORY'),
+    hostPorts: [...ports('PORTS', 'tcp'), ...ports('PORTS_UDP', 'udp')],
+  };
+};
+
+class ContainerInstanceService {
+  readonly #deps: ContainerInstanceServiceDependencies;
+
+  constructor(deps: ContainerInstanceServiceDependencies) {
+    this.#deps = deps;
+  }
+
+  /** RegisterContainerInstance; with `containerInstanceArn`, the same agent registering again. */
+  async register(body: Record<string, unknown>): Promise<ContainerInstance> {
+    const cluster = await this.#requireCluster(optionalString(body.cluster, 'cluster'));
+    const resources = readResources(body.totalResources);
+    const attributes = this.#withBuiltIns(readAttributes(body.attributes, 'attributes'));
+    if (customCount(attributes) > MAX_CUSTOM_ATTRIBUTES) {
+      throw new AttributeLimitExceededException(
+        `You can have up to ${MAX_CUSTOM_ATTRIBUTES} custom attributes on a container instance.`,
+      );
+    }
+    const versionInfo = (body.versionInfo ?? {}) as ContainerInstanceRecord['versionInfo'];
+    const now = this.#deps.clock.now();
+    const existing = optionalString(body.containerInstanceArn, 'containerInstanceArn');
+    if (existing !== undefined) {
+      const again = await this.#deps.instances.reRegister(
+        cluster,
+        instanceIdFrom(existing),
+        { ...resources, attributes, versionInfo },
+        now,
+      );
+      if (again) return this.toContainerInstance(again, true);
+    }
+    const id = (this.#deps.newId ?? (() => randomUUID().replaceAll('-', '')))();
+    const record: ContainerInstanceRecord = {
+      cluster,
+      id,
+      status: CONTAINER_INSTANCE_STATUS.active,
+      registeredAt: now,
+      ...resources,
+      remainingCpu: resources.totalCpu,
+      remainingMemory: resources.totalMemory,
+      usedPorts: resources.hostPorts,
+      taskGroups: {},
+      runningTasksCount: 0,
+      pendingTasksCount: 0,
+      attributes,
+      versionInfo,
+      tags: validateTags(body.tags, 'tags'),
+      lastSeenAt: now,
+      version: 1,
+    };
+    const result = await this.#deps.instances.register(record);
+    if (result.outcome === 'cluster-not-active') throw new ClusterNotFoundException();
+    return this.toContainerInstance(result.instance, true);
+  }
+
+  async deregister(body: Record<string, unknown>): Promise<ContainerInstance> {
+    const cluster = await this.#requireCluster(optionalString(body.cluster, 'cluster'));
+    const reference = optionalString(body.containerInstance, 'containerInstance');
+    if (reference === undefined) {
+      throw new InvalidParameterException('containerInstance can not be blank.');
+    }
+    const force = body.force === true;
+    const result = await this.#deps.instances.deregister(cluster, instanceIdFrom(reference), force);
+    if (result.outcome === 'not-found') {
+      throw new InvalidParameterException('The referenced container instance was not found.');
+    }
+    if (result.outcome === 'busy') {
+      throw new InvalidParameterException('Found running tasks on the instance.');
+    }
+    return this.toContainerInstance(result.instance, false);
+  }
+
+  async describe(
+    body: Record<string, unknown>,
+  ): Promise<{ containerInstances: ContainerInstance[]; failures: Failure[] }> {
+    const cluster = await this.#requireCluster(optionalString(body.cluster, 'cluster'));
+    const references = optionalStringList(body.containerInstances, 'containerInstances') ?? [];
+    if (references.length === 0) throw new ClientException('Container Instances cannot be empty.');
+    if (references.length > 100) {
+      throw new InvalidParameterException('containerInstances can have at most 100 items.');
+    }
+    const include = optionalStringList(body.include, 'include') ?? [];
+    const wanted = references.map((reference) => ({ reference, id: instanceIdFrom(reference) }));
+    const found = await this.#deps.instances.getMany(cluster, [
+      ...new Set(wanted.map((w) => w.id)),
+    ]);
+    const byId = new Map(found.map((record) => [record.id, record]));
+    const containerInstances: ContainerInstance[] = [];
+    const failures: Failure[] = [];
+    for (const { reference, id } of wanted) {
+      const record = byId.get(id);
+      if (record)
+        containerInstances.push(this.toContainerInstance(record, include.includes('TAGS')));
+      else {
+        failures.push({
+          arn: reference.startsWith('arn:') ? reference : instanceArn(this.#deps.arns, cluster, id),
+          reason: 'MISSING',
+        });
+      }
+    }
+    return { containerInstances, failures };
+  }
+
+  /** ListContainerInstances: every status but INACTIVE unless one is asked for; `filter` in the query language. */
+  async list(
+    cluster: string,
+    options: {
+      status?: string | undefined;
+      matches?: (record: ContainerInstanceRecord) => boolean;
+      page: PageRequest;
+    },
+  ): Promise<Page<string>> {
+    const page = await this.#deps.instances.list(cluster, options.page);
+    const items = page.items
+      .filter((record) =>
+        options.status === undefined
+          ? record.status !== CONTAINER_INSTANCE_STATUS.inactive
+          : record.status === options.status,
+      )
+      .filter((record) => options.matches?.(record) ?? true)
+      .map((record) => instanceArn(this.#deps.arns, cluster, record.id));
+    return { items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+  }
+
+  async updateState(
+    body: Record<string, unknown>,
+  ): Promise<{ containerInstances: ContainerInstance[]; failures: Failure[] }> {
+    const cluster = await this.#requireCluster(optionalString(body.cluster, 'cluster'));
+    const references = optionalStringList(body.containerInstances, 'containerInstances') ?? [];
+    if (references.length === 0) throw new ClientException('Container Instances cannot be empty.');
+    if (references.length > 10) {
+      throw new InvalidParameterException('containerInstances can have at most 10 items.');
+    }
+    const status = optionalString(body.status, 'status');
+    if (status !== 'ACTIVE' && status !== 'DRAINING') {
+      throw new InvalidParameterException(
+        `Container instances can only be set to ACTIVE or DRAINING, not ${status ?? 'nothing'}.`,
+      );
+    }
+    const containerInstances: ContainerInstance[] = [];
+    const failures: Failure[] = [];
+    for (const reference of references) {
+      const id = instanceIdFrom(reference);
+      const updated = await this.#deps.instances.setStatus(cluster, id, status);
+      if (updated) containerInstances.push(this.toContainerInstance(updated, false));
+      else failures.push({ arn: instanceArn(this.#deps.arns, cluster, id), reason: 'MISSING' });
+    }
+    return { containerInstances, failures };
+  }
+
+  async putAttributes(body: Record<string, unknown>): Promise<Attribute[]> {
+    const cluster = await this.#requireCluster(optionalString(body.cluster, 'cluster'));
+    const attributes = readAttributes(body.attributes, 'attributes');
+    if (attributes.length === 0)
+      throw new InvalidParameterException('attributes can not be blank.');
+    return this.#changeAttributes(cluster, attributes, (current, attribute) => {
+      current[attribute.name ?? ''] = attribute.value ?? null;
+    });
+  }
+
+  async deleteAttributes(body: Record<string, unknown>): Promise<Attribute[]> {
+    const cluster = await this.#requireCluster(optionalString(body.cluster, 'cluster'));
+    const attributes = readAttributes(body.attributes, 'attributes');
+    if (attributes.length === 0)
+      throw new InvalidParameterException('attributes can not be blank.');
+    return this.#changeAttributes(cluster, attributes, (current, attribute) => {
+      delete current[attribute.name ?? ''];
+    });
+  }
+
+  async listAttributes(body: Record<string, unknown>, page: PageRequest): Promise<Page<Attribute>> {
+    const cluster = await this.#requireCluster(optionalString(body.cluster, 'cluster'));
+    const targetType = optionalString(body.targetType, 'targetType');
+    if (targetType !== 'container-instance') {
+      throw new InvalidParameterException("targetType must be 'container-instance'.");
+    }
+    const name = optionalString(body.attributeName, 'attributeName');
+    const value = optionalString(body.attributeValue, 'attributeValue');
+    if (value !== undefined && name === undefined) {
+      throw new InvalidParameterException('attributeValue can only be given with attributeName.');
+    }
+    const instances = await this.#deps.instances.list(cluster, page);
+    const items = instances.items
+      .filter((record) => record.status !== CONTAINER_INSTANCE_STATUS.inactive)
+      .flatMap((record) => this.#attributesOf(record))
+      .filter((attribute) => name === undefined || attribute.name === name)
+      .filter((attribute) => value === undefined || attribute.value === value);
+    return { items, ...(instances.nextToken ? { nextToken: instances.nextToken } : {}) };
+  }
+
+  /** Whether the agent is connected and was heard from recently enough. */
+  agentConnected(record: ContainerInstanceRecord): boolean {
+    return (
+      record.connectionId !== undefined &&
+      this.#deps.clock.now() - record.lastSeenAt <= this.#deps.disconnectAfterMs
+    );
+  }
+
+  toContainerInstance(record: ContainerInstanceRecord, withTags: boolean): ContainerInstance {
+    const resources = (cpu: number, memory: number, ports: string[]): Resource[] => [
+      { name: 'CPU', type: 'INTEGER', integerValue: cpu, doubleValue: 0, longValue: 0 },
+      { name: 'MEMORY', type: 'INTEGER', integerValue: memory, doubleValue: 0, longValue: 0 },
+      {
+        name: 'PORTS',
+        type: 'STRINGSET',
+        stringSetValue: ports.filter((p) => p.startsWith('tcp:')).map((p) => p.slice(4)),
+        doubleValue: 0,
+        longValue: 0,
+        integerValue: 0,
+      },
+      {
+        name: 'PORTS_UDP',
+        type: 'STRINGSET',
+        stringSetValue: ports.filter((p) => p.startsWith('udp:')).map((p) => p.slice(4)),
+        doubleValue: 0,
+        longValue: 0,
+        integerValue: 0,
+      },
+    ];
+    return {
+      containerInstanceArn: instanceArn(this.#deps.arns, record.cluster, record.id),
+      version: record.version,
+      versionInfo: record.versionInfo,
+      status: record.status,
+      agentConnected: this.agentConnected(record),
+      registeredResources: resources(record.totalCpu, record.totalMemory, record.hostPorts),
+      remainingResources: resources(record.remainingCpu, record.remainingMemory, record.usedPorts),
+      runningTasksCount: record.runningTasksCount,
+      pendingTasksCount: record.pendingTasksCount,
+      attributes: Object.entries(record.attributes).map(([name, value]) =>
+        value === null ? { name } : { name, value },
+      ),
+      registeredAt: new Date(record.registeredAt),
+      ...(withTags ? { tags: record.tags as Tag[] } : {}),
+    };
+  }
+
+  instanceArn(cluster: string, id: string): string {
+    return instanceArn(this.#deps.arns, cluster, id);
+  }
+
+  async #requireCluster(reference: string | undefined): Promise<string> {
+    const name = clusterNameFrom(reference);
+    const cluster = await this.#deps.clusters.get(name);
+    if (cluster?.status !== CLUSTER_STATUS.active) throw new ClusterNotFoundException();
+    return name;
+  }
+
+  /** Built-in attributes from what the agent reported, with ECS's defaults for a host outside EC2. */
+  #withBuiltIns(attributes: Attribute[]): Record<string, string | null> {
+    const map: Record<string, string | null> = {
+      'ecs.availability-zone': `${this.#deps.arns.region}a`,
+      'ecs.instance-type': 'external',
+      'ecs.os-type': 'linux',
+      'ecs.cpu-architecture': 'x86_64',
+      'ecs.capability.external': null,
+    };
+    for (const attribute of attributes) map[attribute.name ?? ''] = attribute.value ?? null;
+    return map;
+  }
+
+  #attributesOf(record: ContainerInstanceRecord): Attribute[] {
+    const targetId = instanceArn(this.#deps.arns, record.cluster, record.id);
+    return Object.entries(record.attributes).map(([name, value]) => ({
+      name,
+      ...(value === null ? {} : { value }),
+      targetType: 'container-instance',
+      targetId,
+    }));
+  }
+
+  async #changeAttributes(
+    cluster: string,
+    attributes: Attribute[],
+    change: (current: Record<string, string | null>, attribute: Attribute) => void,
+  ): Promise<Attribute[]> {
+    const byTarget = new Map<string, Attribute[]>();
+    for (const attribute of attributes) {
+      if (attribute.targetId === undefined) {
+        throw new InvalidParameterException('targetId can not be blank.');
+      }
+      const id = instanceIdFrom(attribute.targetId);
+      byTarget.set(id, [...(byTarget.get(id) ?? []), attribute]);
+    }
+    for (const [id, list] of byTarget) {
+      let saved = false;
+      for (let attempt = 0; attempt < 10 && !saved; attempt += 1) {
+        const record = await this.#deps.instances.get(cluster, id);
+        if (!record || record.status === CONTAINER_INSTANCE_STATUS.inactive) {
+          throw new TargetNotFoundException(
+            `Could not find ${list[0]?.targetId ?? id}. Specify a valid container instance and try again.`,
+          );
+        }
+        const next = { ...record.attributes };
+        for (const attribute of list) change(next, attribute);
+        if (customCount(next) > MAX_CUSTOM_ATTRIBUTES) {
+          throw new AttributeLimitExceededException(
+            `You can have up to ${MAX_CUSTOM_ATTRIBUTES} custom attributes on a container instance.`,
+          );
+        }
+        saved = await this.#deps.instances.saveAttributes(cluster, id, next, record.version);
+      }
+      if (!saved) throw new ClientException('Too many concurrent attribute changes; try again.');
+    }
+    return attributes.map((attribute) => ({ ...attribute, targetType: 'container-instance' }));
+  }
+}
+
+export type { ContainerInstanceServiceDependencies };
+export { ContainerInstanceService, instanceArn, instanceIdFrom };

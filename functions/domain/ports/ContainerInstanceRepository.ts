@@ -1,0 +1,72 @@
+import type { ContainerInstanceRecord, Page, PageRequest } from '../model';
+
+type RegisterInstanceResult =
+  | { readonly outcome: 'registered'; readonly instance: ContainerInstanceRecord }
+  | { readonly outcome: 'cluster-not-active' };
+
+interface ContainerInstanceRepository {
+  /**
+   * Stores a new instance and counts it on its cluster, in one transaction
+   * that also checks the cluster is ACTIVE.
+   */
+  register(instance: ContainerInstanceRecord): Promise<RegisterInstanceResult>;
+  /**
+   * Re-registration by the same agent: new totals and attributes, keeping
+   * what its tasks hold reserved. Undefined when the instance is unknown or
+   * INACTIVE.
+   */
+  reRegister(
+    cluster: string,
+    id: string,
+    update: Pick<
+      ContainerInstanceRecord,
+      'totalCpu' | 'totalMemory' | 'hostPorts' | 'attributes' | 'versionInfo'
+    >,
+    at: number,
+  ): Promise<ContainerInstanceRecord | undefined>;
+  get(cluster: string, id: string): Promise<ContainerInstanceRecord | undefined>;
+  getMany(cluster: string, ids: readonly string[]): Promise<ContainerInstanceRecord[]>;
+  /** Every instance of a cluster that is not INACTIVE (placement's view). */
+  listLive(cluster: string): Promise<ContainerInstanceRecord[]>;
+  list(cluster: string, page: PageRequest): Promise<Page<ContainerInstanceRecord>>;
+  /** Sets the status; ACTIVE ↔ DRAINING only while the instance is not INACTIVE. */
+  setStatus(
+    cluster: string,
+    id: string,
+    status: 'ACTIVE' | 'DRAINING',
+  ): Promise<ContainerInstanceRecord | undefined>;
+  /**
+   * Marks the instance INACTIVE and uncounts it from its cluster, if it holds
+   * no tasks or `force` is set. `busy` when tasks remain and not forced.
+   */
+  deregister(
+    cluster: string,
+    id: string,
+    force: boolean,
+  ): Promise<
+    | { outcome: 'deregistered'; instance: ContainerInstanceRecord }
+    | { outcome: 'busy' }
+    | { outcome: 'not-found' }
+  >;
+  /** Replaces the attributes map if the record is still at `expectedVersion`. */
+  saveAttributes(
+    cluster: string,
+    id: string,
+    attributes: Record<string, string | null>,
+    expectedVersion: number,
+  ): Promise<boolean>;
+  /** Records the agent's connection (or its loss, with `undefined`) and when it was seen. */
+  recordConnection(
+    cluster: string,
+    id: string,
+    connectionId: string | undefined,
+    at: number,
+  ): Promise<void>;
+  /** Remembers which instance a WebSocket connection belongs to. */
+  saveConnection(connectionId: string, cluster: string, id: string, at: number): Promise<void>;
+  findConnection(connectionId: string): Promise<{ cluster: string; id: string } | undefined>;
+  /** Records that the agent was heard from. */
+  touch(cluster: string, id: string, at: number): Promise<void>;
+}
+
+export type { ContainerInstanceRepository, RegisterInstanceResult };

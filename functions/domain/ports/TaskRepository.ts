@@ -1,0 +1,78 @@
+import type { Page, PageRequest } from '../model';
+import type { TaskRecord, TaskStatus } from '../tasks/model';
+
+/** What one instance gives to the tasks placed on it in one request. */
+interface InstanceReservation {
+  readonly instanceId: string;
+  readonly cpu: number;
+  readonly memory: number;
+  readonly ports: string[];
+  /** Task group → how many of the new tasks belong to it. */
+  readonly groups: Record<string, number>;
+  readonly tasks: number;
+}
+
+type CreateTasksResult =
+  | { readonly outcome: 'created' }
+  /** An instance no longer had room (or was no longer ACTIVE); placement must look again. */
+  | { readonly outcome: 'instances-changed'; readonly instanceIds: string[] }
+  | { readonly outcome: 'cluster-not-active' }
+  /** The clientToken was used first by another request. */
+  | { readonly outcome: 'token-taken' };
+
+interface ListTasksQuery extends PageRequest {
+  readonly containerInstanceId?: string | undefined;
+  readonly family?: string | undefined;
+  readonly startedBy?: string | undefined;
+  readonly desiredStatus: 'RUNNING' | 'STOPPED';
+}
+
+/** A change to one task, applied only if the task is still at `expectedVersion`. */
+interface TaskChange {
+  readonly task: TaskRecord;
+  readonly next: TaskRecord;
+}
+
+interface TaskRepository {
+  /**
+   * Creates tasks and takes their reservations in one transaction: every
+   * instance update is conditional on the room still being there, so that
+   * no interleaving of requests can oversubscribe an instance, and no crash
+   * can leave a reservation without its task or a task without its
+   * reservation.
+   */
+  create(
+    cluster: string,
+    tasks: TaskRecord[],
+    reservations: InstanceReservation[],
+    clientToken?: { token: string; fingerprint: string; expiresAt: number },
+  ): Promise<CreateTasksResult>;
+  /** The tasks a clientToken created, with the fingerprint of the request that used it. */
+  getClientToken(
+    cluster: string,
+    token: string,
+  ): Promise<{ fingerprint: string; taskIds: string[] } | undefined>;
+  get(cluster: string, id: string): Promise<TaskRecord | undefined>;
+  getMany(cluster: string, ids: readonly string[]): Promise<TaskRecord[]>;
+  list(cluster: string, query: ListTasksQuery): Promise<Page<string>>;
+  /** Live tasks of one instance (not STOPPED, or desired RUNNING): the agent's resync. */
+  listForInstance(cluster: string, instanceId: string): Promise<TaskRecord[]>;
+  /** Tasks that are not STOPPED, for the sweeper. */
+  listUnsettled(): Promise<TaskRecord[]>;
+  /**
+   * Applies a change if nobody changed the task since it was read; keeps the
+   * pending/running counts of its instance and cluster right, and gives the
+   * reservation back when the task reaches STOPPED. False on a lost race.
+   * `expiresAt` (epoch ms) is when a STOPPED task may be forgotten.
+   */
+  apply(change: TaskChange, expiresAt?: number): Promise<boolean>;
+}
+
+export type {
+  CreateTasksResult,
+  InstanceReservation,
+  ListTasksQuery,
+  TaskChange,
+  TaskRepository,
+  TaskStatus,
+};

@@ -1,0 +1,992 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type {
+  ContainerOverride,
+  Failure,
+  Task,
+  TaskDefinition,
+  TaskOverride,
+} from '@aws-sdk/client-ecs';
+import {
+  type ArnContext,
+  clusterArn,
+  clusterNameFrom,
+  parseEcsArn,
+  taskDefinitionArn,
+} from '../arns';
+import { instanceArn } from '../containerInstances/ContainerInstanceService';
+import {
+  ClientException,
+  ClusterNotFoundException,
+  ConflictException,
+  InvalidParameterException,
+} from '../errors';
+import {
+  CLUSTER_STATUS,
+  type ContainerInstanceRecord,
+  type Page,
+  type PageRequest,
+  TASK_DEFINITION_STATUS,
+  type TaskDefinitionRecord,
+} from '../model';
+import { validateConstraints, validateStrategies } from '../placement/validation';
+import type { AgentNotifier, AgentTask } from '../ports/AgentNotifier';
+import type { Clock } from '../ports/Clock';
+import type { ClusterRepository } from '../ports/ClusterRepository';
+import type { ContainerInstanceRepository } from '../ports/ContainerInstanceRepository';
+import type { InstanceReservation, TaskRepository } from '../ports/TaskRepository';
+import type { WorkflowStarter } from '../ports/WorkflowStarter';
+import { taskReservation, validateTags } from '../taskDefinitions/validation';
+import {
+  optionalBoolean,
+  optionalEnum,
+  optionalInteger,
+  optionalObject,
+  optionalObjectList,
+  optionalString,
+  optionalStringList,
+} from '../validation/shape';
+import { statusRank, type TaskContainerRecord, type TaskRecord, type TaskStatus } from './model';
+
+/**
+ * Tasks: RunTask/StartTask place and reserve, the lifecycle workflow drives
+ * each task, agents report, StopTask stops. Every change goes through
+ * `#transition`, which writes conditionally on the task's version, so reports,
+ * stops and workflow steps can interleave in any order.
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
+ */
+
+/** What placement is asked, and what it answers (the placement engine behind it). */
+interface PlacementAsk {
+  readonly count: number;
+  readonly cpu: number;
+  readonly memory: number;
+  readonly ports: string[];
+  readonly group: string;
+  readonly constraints: { type: string; expression?: string | undefined }[];
+  readonly strategies: { type: string; field?: string | undefined }[];
+}
+type Placer = (
+  instances: readonly ContainerInstanceRecord[],
+  ask: PlacementAsk,
+) => { placements: { instanceId: string }[]; failures: { instanceId?: string; reason: string }[] };
+
+interface TaskServiceDependencies {
+  readonly clusters: ClusterRepository;
+  readonly instances: ContainerInstanceRepository;
+  readonly tasks: TaskRepository;
+  readonly resolveTaskDefinition: (reference: string) => Promise<TaskDefinitionRecord>;
+  readonly place: Placer;
+  readonly agents: AgentNotifier;
+  readonly workflows: WorkflowStarter;
+  readonly clock: Clock;
+  readonly arns: ArnContext;
+  readonly isConnected: (instance: ContainerInstanceRecord) => boolean;
+  readonly settings: {
+    /** A task that has not reached RUNNING this long after creation fails to start. */
+    readonly startTimeoutSeconds: number;
+    /** Kept describable this long after STOPPED (ECS: at least an hour). */
+    readonly stoppedRetentionSeconds: number;
+  };
+}
+
+/** RunTask/StartTask after reading: what to launch, where, and how. */
+interface LaunchRequest {
+  readonly cluster: string;
+  readonly record: TaskDefinitionRecord;
+  readonly definition: TaskDefinition;
+  readonly overrides: TaskOverride;
+  readonly group: string;
+  readonly startedBy: string | undefined;
+  readonly launchType: 'EC2' | 'EXTERNAL';
+  readonly tags: TaskRecord['tags'];
+}
+
+const MAX_COUNT = 10;
+const PLACEMENT_ATTEMPTS = 5;
+const TRANSITION_ATTEMPTS = 10;
+const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
+
+/** Report statuses the agent APIs accept, and what each means for a task. */
+const REPORTABLE = ['PENDING', 'RUNNING', 'STOPPED'] as const;
+
+const taskArn = (arns: ArnContext, cluster: string, id: string) =>
+  `arn:aws:ecs:${arns.region}:${arns.accountId}:task/${cluster}/${id}`;
+
+const taskIdFrom = (reference: string): string => {
+  if (!reference.startsWith('arn:')) return reference;
+  const arn = parseEcsArn(reference);
+  if (arn?.resourceType !== 'task')
+    throw new InvalidParameterException(`Invalid task ARN: ${reference}`);
+  return arn.resourceId.split('/').at(-1) ?? '';
+};
+
+const newId = () => randomUUID().replaceAll('-', '');
+
+/** The host ports a task definition binds (`tcp:80`); 0 or absent host ports are dynamic and bind nothing fixed. */
+const hostPortsOf = (definition: TaskDefinition): string[] =>
+  (definition.containerDefinitions ?? []).flatMap((container) =>
+    (container.portMappings ?? []).flatMap((mapping) => {
+      const port =
+        mapping.hostPort ??
+        (definition.networkMode === 'host' || definition.networkMode === 'awsvpc'
+          ? mapping.containerPort
+          : undefined);
+      return port === undefined || port === 0 ? [] : [`${mapping.protocol ?? 'tcp'}:${port}`];
+    }),
+  );
+
+const readOverrides = (value: unknown): TaskOverride => {
+  const overrides = optionalObject(value, 'overrides') ?? {};
+  const containerOverrides = (
+    optionalObjectList(overrides.containerOverrides, 'overrides.containerOverrides') ?? []
+  ).map((item, index): ContainerOverride => {
+    const path = `overrides.containerOverrides[${index}]`;
+    return {
+      name: optionalString(item.name, `${path}.name`),
+      command: optionalStringList(item.command, `${path}.command`),
+      environment: (optionalObjectList(item.environment, `${path}.environment`) ?? []).map(
+        (pair, i) => ({
+          name: optionalString(pair.name, `${path}.environment[${i}].name`),
+          value: optionalString(pair.value, `${path}.environment[${i}].value`),
+        }),
+      ),
+      cpu: optionalInteger(item.cpu, `${path}.cpu`),
+      memory: optionalInteger(item.memory, `${path}.memory`),
+      memoryReservation: optionalInteger(item.memoryReservation, `${path}.memoryReservation`),
+    };
+  });
+  return {
+    containerOverrides,
+    ...(overrides.cpu !== undefined ? { cpu: optionalString(overrides.cpu, 'overrides.cpu') } : {}),
+    ...(overrides.memory !== undefined
+      ? { memory: optionalString(overrides.memory, 'overrides.memory') }
+      : {}),
+    ...(overrides.taskRoleArn !== undefined
+      ? { taskRoleArn: optionalString(overrides.taskRoleArn, 'overrides.taskRoleArn') }
+      : {}),
+  };
+};
+
+/** The containers of a new task: the definition's, with overrides applied. */
+const buildContainers = (
+  definition: TaskDefinition,
+  overrides: TaskOverride,
+): TaskContainerRecord[] => {
+  const byName = new Map((overrides.containerOverrides ?? []).map((o) => [o.name, o]));
+  for (const name of byName.keys()) {
+    if (!(definition.containerDefinitions ?? []).some((c) => c.name === name)) {
+      throw new InvalidParameterException(
+        `Override for container named ${name} is not a container in the TaskDefinition.`,
+      );
+    }
+  }
+  return (definition.containerDefinitions ?? []).map((container) => {
+    const override = byName.get(container.name);
+    const environment = new Map(
+      [...(container.environment ?? []), ...(override?.environment ?? [])].map((pair) => [
+        pair.name,
+        pair,
+      ]),
+    );
+    return {
+      name: container.name ?? '',
+      id: newId(),
+      image: container.image ?? '',
+      lastStatus: 'PENDING' as TaskStatus,
+      essential: container.essential ?? true,
+      cpu: override?.cpu ?? container.cpu ?? 0,
+      memory: override?.memory ?? container.memory,
+      memoryReservation: override?.memoryReservation ?? container.memoryReservation,
+      command:
+        override?.command && override.command.length > 0 ? override.command : container.command,
+      entryPoint: container.entryPoint,
+      environment: [...environment.values()],
+      workingDirectory: container.workingDirectory,
+      stopTimeout: container.stopTimeout,
+      portMappings: container.portMappings ?? [],
+    };
+  });
+};
+
+class TaskService {
+  readonly #deps: TaskServiceDependencies;
+
+  constructor(deps: TaskServiceDependencies) {
+    this.#deps = deps;
+  }
+
+  /** RunTask: places `count` tasks on the cluster's instances. */
+  async run(body: Record<string, unknown>): Promise<{ tasks: Task[]; failures: Failure[] }> {
+    const request = await this.#readLaunch(body);
+    const count = optionalInteger(body.count, 'count') ?? 1;
+    if (count < 1 || count > MAX_COUNT) {
+      throw new InvalidParameterException(`count must be between 1 and ${MAX_COUNT}.`);
+    }
+    const clientToken = optionalString(body.clientToken, 'clientToken');
+    if (clientToken !== undefined && (clientToken.length < 1 || clientToken.length > 64)) {
+      throw new InvalidParameterException('clientToken must be 1 to 64 characters.');
+    }
+    const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    if (clientToken !== undefined) {
+      const previous = await this.#replay(request.cluster, clientToken, fingerprint);
+      if (previous) return previous;
+    }
+    // ECS's limits (5 strategies; 10 constraints counting the task definition's) and fields.
+    const strategies = validateStrategies(
+      (optionalObjectList(body.placementStrategy, 'placementStrategy') ?? []).map(
+        (item, index) => ({
+          type: optionalString(item.type, `placementStrategy[${index}].type`),
+          field: optionalString(item.field, `placementStrategy[${index}].field`),
+        }),
+      ),
+      'placementStrategy',
+    );
+    const constraints = validateConstraints(
+      (optionalObjectList(body.placementConstraints, 'placementConstraints') ?? []).map(
+        (item, index) => ({
+          type: optionalString(item.type, `placementConstraints[${index}].type`),
+          expression: optionalString(item.expression, `placementConstraints[${index}].expression`),
+        }),
+      ),
+      request.definition.placementConstraints,
+      'placementConstraints',
+    );
+    return this.#placeAndCreate(request, {
+      count,
+      constraints,
+      strategies,
+      clientToken: clientToken === undefined ? undefined : { token: clientToken, fingerprint },
+    });
+  }
+
+  /** StartTask: one task on each named instance, no strategies. */
+  async start(body: Record<string, unknown>): Promise<{ tasks: Task[]; failures: Failure[] }> {
+    const request = await this.#readLaunch(body);
+    const references = optionalStringList(body.containerInstances, 'containerInstances') ?? [];
+    if (references.length === 0) {
+      throw new InvalidParameterException('containerInstances can not be blank.');
+    }
+    if (references.length > 10) {
+      throw new InvalidParameterException('containerInstances can have at most 10 items.');
+    }
+    const tasks: Task[] = [];
+    const failures: Failure[] = [];
+    for (const reference of references) {
+      const id = reference.startsWith('arn:') ? (reference.split('/').at(-1) ?? '') : reference;
+      const instance = await this.#deps.instances.get(request.cluster, id);
+      if (!instance || instance.status === 'INACTIVE') {
+        failures.push({
+          arn: instanceArn(this.#deps.arns, request.cluster, id),
+          reason: instance ? 'INACTIVE' : 'MISSING',
+        });
+        continue;
+      }
+      const result = await this.#placeAndCreate(request, {
+        count: 1,
+        constraints: [],
+        strategies: [],
+        only: instance.id,
+      });
+      tasks.push(...result.tasks);
+      failures.push(...result.failures);
+    }
+    return { tasks, failures };
+  }
+
+  /** StopTask: the task is wanted STOPPED; the agent stops it and the workflow settles it. */
+  async stop(body: Record<string, unknown>): Promise<Task> {
+    const cluster = await this.#requireCluster(optionalString(body.cluster, 'cluster'));
+    const reference = optionalString(body.task, 'task');
+    if (reference === undefined) throw new InvalidParameterException('task can not be blank.');
+    const reason = optionalString(body.reason, 'reason') ?? 'Task stopped by user';
+    const now = this.#deps.clock.now();
+    const task = await this.#transition(cluster, taskIdFrom(reference), (current) => {
+      if (current.desiredStatus === 'STOPPED') return undefined;
+      const running = statusRank(current.lastStatus) >= statusRank('RUNNING');
+      return {
+        ...current,
+        desiredStatus: 'STOPPED',
+        ...(running && statusRank(current.lastStatus) < statusRank('STOPPING')
+          ? { lastStatus: 'STOPPING' as TaskStatus, stoppingAt: now }
+          : {}),
+        stopCode: current.stopCode ?? 'UserInitiated',
+        stoppedReason: current.stoppedReason ?? reason,
+        // StopTask deletes the task's tags, as ECS does.
+        tags: [],
+      };
+    });
+    if (!task) throw new InvalidParameterException('The referenced task was not found.');
+    await this.#notifyAgent(task);
+    await this.#resumeIfWaiting(task, ['start', 'run'], 'STOP_REQUESTED');
+    return this.toTask(task, false);
+  }
+
+  async describe(body: Record<string, unknown>): Promise<{ tasks: Task[]; failures: Failure[] }> {
+    const cluster = await this.#requireCluster(optionalString(body.cluster, 'cluster'));
+    const references = optionalStringList(body.tasks, 'tasks') ?? [];
+    if (references.length === 0) throw new InvalidParameterException('Tasks cannot be empty.');
+    if (references.length > 100) {
+      throw new InvalidParameterException('tasks can have at most 100 items.');
+    }
+    const include = optionalStringList(body.include, 'include') ?? [];
+    const wanted = references.map((reference) => ({ reference, id: taskIdFrom(reference) }));
+    const found = await this.#deps.tasks.getMany(cluster, [...new Set(wanted.map((w) => w.id))]);
+    const byId = new Map(found.map((task) => [task.id, task]));
+    const tasks: Task[] = [];
+    const failures: Failure[] = [];
+    for (const { reference, id } of wanted) {
+      const task = byId.get(id);
+      if (task) tasks.push(this.toTask(task, include.includes('TAGS')));
+      else {
+        failures.push({
+          arn: reference.startsWith('arn:') ? reference : taskArn(this.#deps.arns, cluster, id),
+          reason: 'MISSING',
+        });
+      }
+    }
+    return { tasks, failures };
+  }
+
+  async list(body: Record<string, unknown>, page: PageRequest): Promise<Page<string>> {
+    const cluster = await this.#requireCluster(optionalString(body.cluster, 'cluster'));
+    const startedBy = optionalString(body.startedBy, 'startedBy');
+    const family = optionalString(body.family, 'family');
+    const instance = optionalString(body.containerInstance, 'containerInstance');
+    const serviceName = optionalString(body.serviceName, 'serviceName');
+    const desiredStatus =
+      optionalEnum(body.desiredStatus, 'desiredStatus', [
+        'RUNNING',
+        'PENDING',
+        'STOPPED',
+      ] as const) ?? 'RUNNING';
+    optionalEnum(body.launchType, 'launchType', [
+      'EC2',
+      'FARGATE',
+      'EXTERNAL',
+      'MANAGED_INSTANCES',
+    ] as const);
+    if (startedBy !== undefined && (family ?? instance ?? serviceName) !== undefined) {
+      throw new InvalidParameterException(
+        'startedBy cannot be combined with family, containerInstance or serviceName.',
+      );
+    }
+    // ECS never sets desiredStatus PENDING, so asking for it finds nothing.
+    if (desiredStatus === 'PENDING' || serviceName !== undefined) return { items: [] };
+    const result = await this.#deps.tasks.list(cluster, {
+      ...page,
+      desiredStatus,
+      family,
+      startedBy,
+      containerInstanceId:
+        instance === undefined ? undefined : (instance.split('/').at(-1) ?? instance),
+    });
+    return { ...result, items: result.items.map((id) => taskArn(this.#deps.arns, cluster, id)) };
+  }
+
+  /**
+   * SubmitTaskStateChange: the agent says a task is RUNNING or STOPPED.
+   * Idempotent and ordered: a report that would move the task backwards is
+   * acknowledged and ignored.
+   */
+  async submitTaskStateChange(body: Record<string, unknown>): Promise<void> {
+    const cluster = await this.#requireCluster(optionalString(body.cluster, 'cluster'));
+    const reference = optionalString(body.task, 'task');
+    if (reference === undefined) throw new InvalidParameterException('task can not be blank.');
+    const status = optionalEnum(body.status, 'status', REPORTABLE);
+    const reason = optionalString(body.reason, 'reason');
+    const reports = (optionalObjectList(body.containers, 'containers') ?? []).map(
+      (item, index) => ({
+        containerName: optionalString(item.containerName, `containers[${index}].containerName`),
+        runtimeId: optionalString(item.runtimeId, `containers[${index}].runtimeId`),
+        status: optionalString(item.status, `containers[${index}].status`),
+        exitCode: optionalInteger(item.exitCode, `containers[${index}].exitCode`),
+        reason: optionalString(item.reason, `containers[${index}].reason`),
+      }),
+    );
+    const at = (member: unknown, path: string) => {
+      const value = member instanceof Date ? member.getTime() / 1000 : member;
+      const seconds = typeof value === 'number' ? value : undefined;
+      if (value !== undefined && value !== null && seconds === undefined) {
+        throw new InvalidParameterException(`${path} must be a timestamp.`);
+      }
+      return seconds === undefined ? undefined : Math.round(seconds * 1000);
+    };
+    const pullStartedAt = at(body.pullStartedAt, 'pullStartedAt');
+    const pullStoppedAt = at(body.pullStoppedAt, 'pullStoppedAt');
+    const executionStoppedAt = at(body.executionStoppedAt, 'executionStoppedAt');
+    const now = this.#deps.clock.now();
+    const task = await this.#transition(cluster, taskIdFrom(reference), (current) => {
+      const containers = current.containers.map((container) => {
+        const report = reports.find((r) => r.containerName === container.name);
+        if (!report) return container;
+        const reported = (report.status ?? container.lastStatus) as TaskStatus;
+        return statusRank(reported) < statusRank(container.lastStatus)
+          ? container
+          : {
+              ...container,
+              lastStatus: reported,
+              runtimeId: report.runtimeId ?? container.runtimeId,
+              exitCode: report.exitCode ?? container.exitCode,
+              reason: report.reason ?? container.reason,
+            };
+      });
+      if (status === 'RUNNING' && statusRank(current.lastStatus) < statusRank('RUNNING')) {
+        return {
+          ...current,
+          lastStatus: 'RUNNING',
+          startedAt: now,
+          pullStartedAt: pullStartedAt ?? current.pullStartedAt,
+          pullStoppedAt: pullStoppedAt ?? current.pullStoppedAt,
+          containers,
+        };
+      }
+      if (status === 'STOPPED' && statusRank(current.lastStatus) < statusRank('DEPROVISIONING')) {
+        const essentialExit = containers.some(
+          (container) => container.essential && container.lastStatus === 'STOPPED',
+        );
+        return {
+          ...current,
+          lastStatus: 'DEPROVISIONING',
+          desiredStatus: 'STOPPED',
+          stoppingAt: current.stoppingAt ?? now,
+          executionStoppedAt: executionStoppedAt ?? now,
+          containers: containers.map((container) => ({ ...container, lastStatus: 'STOPPED' })),
+          stopCode:
+            current.stopCode ?? (essentialExit ? 'EssentialContainerExited' : 'TaskFailedToStart'),
+          stoppedReason: current.stoppedReason ?? reason ?? 'Essential container in task exited',
+        };
+      }
+      const changed = containers.some(
+        (container, index) => container !== current.containers[index],
+      );
+      return changed ? { ...current, containers } : undefined;
+    });
+    if (!task) throw new InvalidParameterException('The referenced task was not found.');
+    if (task.containerInstanceId !== undefined) {
+      await this.#deps.instances.touch(cluster, task.containerInstanceId, now);
+    }
+    if (task.lastStatus === 'RUNNING') await this.#resumeIfWaiting(task, ['start'], 'RUNNING');
+    if (task.lastStatus === 'DEPROVISIONING') {
+      await this.#resumeIfWaiting(task, ['start', 'run', 'stop'], 'STOPPED');
+    }
+  }
+
+  /** SubmitContainerStateChange: one container's news, folded into the task. */
+  submitContainerStateChange(body: Record<string, unknown>): Promise<void> {
+    const containerName = optionalString(body.containerName, 'containerName');
+    if (containerName === undefined) {
+      throw new InvalidParameterException('containerName can not be blank.');
+    }
+    return this.submitTaskStateChange({
+      cluster: body.cluster,
+      task: body.task,
+      containers: [
+        {
+          containerName,
+          runtimeId: body.runtimeId,
+          status: body.status,
+          exitCode: body.exitCode,
+          reason: body.reason,
+        },
+      ],
+    });
+  }
+
+  // ── Lifecycle workflow steps (statemachines/task-lifecycle.asl.json) ──────────
+
+  /** PROVISIONING → PENDING, and the task goes to its agent. */
+  async provision(cluster: string, id: string): Promise<{ status: TaskStatus }> {
+    const task = await this.#transition(cluster, id, (current) =>
+      current.lastStatus === 'PROVISIONING' ? { ...current, lastStatus: 'PENDING' } : undefined,
+    );
+    if (!task) return { status: 'STOPPED' };
+    await this.#notifyAgent(task);
+    return { status: task.lastStatus };
+  }
+
+  /**
+   * Parks a workflow step on the task: stores its token, or resumes it at once
+   * when what it waits for has already happened (a report can beat the step).
+   */
+  async awaitPhase(
+    cluster: string,
+    id: string,
+    phase: 'start' | 'run' | 'stop',
+    token: string,
+  ): Promise<void> {
+    let immediate: string | undefined;
+    const task = await this.#transition(cluster, id, (current) => {
+      immediate = this.#phaseOutcome(current, phase);
+      return immediate === undefined ? { ...current, wait: { phase, token } } : undefined;
+    });
+    if (!task) immediate = 'STOPPED';
+    if (immediate !== undefined) await this.#deps.workflows.resume(token, { status: immediate });
+  }
+
+  /**
+   * The start deadline passed: the task fails with TaskFailedToStart, its
+   * agent is told to drop it, and a workflow step waiting on it moves on.
+   */
+  async failStart(cluster: string, id: string): Promise<void> {
+    const now = this.#deps.clock.now();
+    let waiting: TaskRecord['wait'];
+    const task = await this.#transition(cluster, id, (current) => {
+      waiting = current.wait;
+      return statusRank(current.lastStatus) >= statusRank('DEPROVISIONING')
+        ? undefined
+        : {
+            ...current,
+            lastStatus: 'DEPROVISIONING',
+            desiredStatus: 'STOPPED',
+            stoppingAt: current.stoppingAt ?? now,
+            stopCode: 'TaskFailedToStart',
+            stoppedReason: current.stoppedReason ?? 'Task failed to start',
+            wait: undefined,
+          };
+    });
+    if (task) await this.#notifyAgent(task);
+    if (waiting) await this.#deps.workflows.resume(waiting.token, { status: 'STOPPED' });
+  }
+
+  /** The agent never confirmed the stop in time: the task is settled without it. */
+  async forceStop(cluster: string, id: string): Promise<void> {
+    const now = this.#deps.clock.now();
+    let waiting: TaskRecord['wait'];
+    await this.#transition(cluster, id, (current) => {
+      waiting = current.wait;
+      return statusRank(current.lastStatus) >= statusRank('DEPROVISIONING')
+        ? undefined
+        : {
+            ...current,
+            lastStatus: 'DEPROVISIONING',
+            desiredStatus: 'STOPPED',
+            executionStoppedAt: now,
+            stoppedReason:
+              current.stoppedReason ?? 'Task stopped: the agent did not confirm the stop in time',
+            wait: undefined,
+          };
+    });
+    if (waiting) await this.#deps.workflows.resume(waiting.token, { status: 'STOPPED' });
+  }
+
+  /** DEPROVISIONING → STOPPED: the reservation is given back, once. */
+  async finalize(cluster: string, id: string): Promise<void> {
+    const now = this.#deps.clock.now();
+    await this.#transition(
+      cluster,
+      id,
+      (current) =>
+        current.lastStatus === 'STOPPED'
+          ? undefined
+          : {
+              ...current,
+              lastStatus: 'STOPPED',
+              desiredStatus: 'STOPPED',
+              stoppedAt: now,
+              executionStoppedAt: current.executionStoppedAt ?? now,
+              stoppingAt: current.stoppingAt ?? now,
+              containers: current.containers.map((c) => ({
+                ...c,
+                lastStatus: 'STOPPED' as TaskStatus,
+              })),
+              stopCode: current.stopCode ?? 'TaskFailedToStart',
+              stoppedReason: current.stoppedReason ?? 'Task stopped',
+              reservationHeld: false,
+              wait: undefined,
+            },
+      now + this.#deps.settings.stoppedRetentionSeconds * 1000,
+    );
+  }
+
+  /**
+   * Enforces the start and stop deadlines (run every minute): a task not
+   * RUNNING `graceMs` after its start deadline fails with TaskFailedToStart;
+   * a task whose stop its agent has not confirmed within the containers'
+   * stopTimeout (plus `graceMs`) is settled without it. Each is finalized
+   * here too, so a task whose workflow was lost (or a stack that restarted)
+   * still ends STOPPED with its reservation given back. Returns how many.
+   */
+  async sweepStuckTasks(graceMs: number): Promise<number> {
+    const now = this.#deps.clock.now();
+    let settled = 0;
+    for (const task of await this.#deps.tasks.listUnsettled()) {
+      const stuckStarting =
+        statusRank(task.lastStatus) < statusRank('RUNNING') && now > task.startDeadline + graceMs;
+      const stopSince = task.executionStoppedAt ?? task.stoppingAt;
+      const longestStop = Math.max(
+        ...task.containers.map((c) => c.stopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS),
+      );
+      const stuckStopping =
+        task.desiredStatus === 'STOPPED' &&
+        stopSince !== undefined &&
+        now > stopSince + longestStop * 1000 + graceMs;
+      if (!stuckStarting && !stuckStopping) continue;
+      if (stuckStarting) await this.failStart(task.cluster, task.id);
+      else await this.forceStop(task.cluster, task.id);
+      await this.finalize(task.cluster, task.id);
+      settled += 1;
+    }
+    return settled;
+  }
+
+  /** The tasks an agent should know of: its whole resync on every connect. */
+  async tasksForInstance(cluster: string, instanceId: string): Promise<AgentTask[]> {
+    const tasks = await this.#deps.tasks.listForInstance(cluster, instanceId);
+    return tasks.map((task) => this.toAgentTask(task));
+  }
+
+  toAgentTask(task: TaskRecord): AgentTask {
+    return {
+      taskArn: taskArn(this.#deps.arns, task.cluster, task.id),
+      cluster: task.cluster,
+      desiredStatus: task.desiredStatus,
+      lastStatus: task.lastStatus,
+      version: task.version,
+      containers: task.containers.map((container) => ({
+        name: container.name,
+        command: container.command,
+        entryPoint: container.entryPoint,
+        environment: container.environment,
+        essential: container.essential,
+        workingDirectory: container.workingDirectory,
+        stopTimeout: container.stopTimeout,
+        cpu: container.cpu,
+        memory: container.memory,
+        portMappings: container.portMappings,
+      })),
+    };
+  }
+
+  toTask(task: TaskRecord, withTags: boolean): Task {
+    const arn = taskArn(this.#deps.arns, task.cluster, task.id);
+    const timestamps = Object.fromEntries(
+      (
+        [
+          ['createdAt', task.createdAt],
+          ['pullStartedAt', task.pullStartedAt],
+          ['pullStoppedAt', task.pullStoppedAt],
+          ['startedAt', task.startedAt],
+          ['stoppingAt', task.stoppingAt],
+          ['executionStoppedAt', task.executionStoppedAt],
+          ['stoppedAt', task.stoppedAt],
+        ] as const
+      )
+        .filter(([, value]) => value !== undefined)
+        .map(([key, value]) => [key, new Date(value as number)]),
+    );
+    return {
+      taskArn: arn,
+      clusterArn: clusterArn(this.#deps.arns, task.cluster),
+      taskDefinitionArn: taskDefinitionArn(this.#deps.arns, task.family, task.revision),
+      ...(task.containerInstanceId === undefined
+        ? {}
+        : {
+            containerInstanceArn: instanceArn(
+              this.#deps.arns,
+              task.cluster,
+              task.containerInstanceId,
+            ),
+          }),
+      overrides: task.overrides,
+      lastStatus: task.lastStatus,
+      desiredStatus: task.desiredStatus,
+      ...(task.cpu === undefined ? {} : { cpu: task.cpu }),
+      ...(task.memory === undefined ? {} : { memory: task.memory }),
+      containers: task.containers.map((container) => ({
+        containerArn: `arn:aws:ecs:${this.#deps.arns.region}:${this.#deps.arns.accountId}:container/${task.cluster}/${task.id}/${container.id}`,
+        taskArn: arn,
+        name: container.name,
+        image: container.image,
+        lastStatus: container.lastStatus,
+        ...(container.exitCode === undefined ? {} : { exitCode: container.exitCode }),
+        ...(container.reason === undefined ? {} : { reason: container.reason }),
+        ...(container.runtimeId === undefined ? {} : { runtimeId: container.runtimeId }),
+        networkBindings: container.portMappings
+          .filter((mapping) => mapping.hostPort !== undefined && mapping.hostPort !== 0)
+          .map((mapping) => ({
+            bindIP: '0.0.0.0',
+            containerPort: mapping.containerPort,
+            hostPort: mapping.hostPort,
+            protocol: mapping.protocol ?? 'tcp',
+          })),
+        cpu: String(container.cpu),
+        ...(container.memory === undefined ? {} : { memory: String(container.memory) }),
+        ...(container.memoryReservation === undefined
+          ? {}
+          : { memoryReservation: String(container.memoryReservation) }),
+      })),
+      ...(task.startedBy === undefined ? {} : { startedBy: task.startedBy }),
+      version: task.version,
+      ...(task.stopCode === undefined ? {} : { stopCode: task.stopCode as Task['stopCode'] }),
+      ...(task.stoppedReason === undefined ? {} : { stoppedReason: task.stoppedReason }),
+      ...timestamps,
+      group: task.group,
+      launchType: task.launchType,
+      attachments: [],
+      ...(withTags ? { tags: task.tags } : {}),
+    };
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────
+
+  #phaseOutcome(task: TaskRecord, phase: 'start' | 'run' | 'stop'): string | undefined {
+    if (statusRank(task.lastStatus) >= statusRank('DEPROVISIONING')) return 'STOPPED';
+    if (phase === 'stop') return undefined;
+    if (task.desiredStatus === 'STOPPED') return 'STOP_REQUESTED';
+    if (phase === 'start' && task.lastStatus === 'RUNNING') return 'RUNNING';
+    return undefined;
+  }
+
+  async #resumeIfWaiting(task: TaskRecord, phases: string[], status: string): Promise<void> {
+    if (task.wait && phases.includes(task.wait.phase)) {
+      await this.#deps.workflows.resume(task.wait.token, { status });
+    }
+  }
+
+  async #notifyAgent(task: TaskRecord): Promise<void> {
+    if (task.containerInstanceId === undefined) return;
+    const instance = await this.#deps.instances.get(task.cluster, task.containerInstanceId);
+    if (instance?.connectionId === undefined) return;
+    const delivered = await this.#deps.agents.push(instance.connectionId, [this.toAgentTask(task)]);
+    if (!delivered) {
+      await this.#deps.instances.recordConnection(
+        task.cluster,
+        instance.id,
+        undefined,
+        instance.lastSeenAt,
+      );
+    }
+  }
+
+  /**
+   * Reads a task, asks `change` for its next state (undefined: nothing to do),
+   * and writes it conditionally on the version read; retries on a lost race.
+   * Returns the task as it stands afterwards, or undefined if there is none.
+   */
+  async #transition(
+    cluster: string,
+    id: string,
+    change: (current: TaskRecord) => TaskRecord | undefined,
+    expiresAt?: number,
+  ): Promise<TaskRecord | undefined> {
+    for (let attempt = 0; attempt < TRANSITION_ATTEMPTS; attempt += 1) {
+      const current = await this.#deps.tasks.get(cluster, id);
+      if (!current) return undefined;
+      const changed = change(current);
+      if (!changed) return current;
+      const next = { ...changed, version: current.version + 1 };
+      if (await this.#deps.tasks.apply({ task: current, next }, expiresAt)) return next;
+    }
+    throw new ClientException('Too many concurrent changes to the task; try again.');
+  }
+
+  async #requireCluster(reference: string | undefined): Promise<string> {
+    const name = clusterNameFrom(reference);
+    const cluster = await this.#deps.clusters.get(name);
+    if (cluster?.status !== CLUSTER_STATUS.active) throw new ClusterNotFoundException();
+    return name;
+  }
+
+  async #replay(
+    cluster: string,
+    token: string,
+    fingerprint: string,
+  ): Promise<{ tasks: Task[]; failures: Failure[] } | undefined> {
+    const previous = await this.#deps.tasks.getClientToken(cluster, token);
+    if (!previous) return undefined;
+    if (previous.fingerprint !== fingerprint) {
+      throw new ConflictException(
+        'The specified client token has already been used in a request with different parameters.',
+        previous.taskIds.map((id) => taskArn(this.#deps.arns, cluster, id)),
+      );
+    }
+    const tasks = await this.#deps.tasks.getMany(cluster, previous.taskIds);
+    return { tasks: tasks.map((task) => this.toTask(task, false)), failures: [] };
+  }
+
+  async #readLaunch(body: Record<string, unknown>): Promise<LaunchRequest> {
+    const taskDefinitionReference = optionalString(body.taskDefinition, 'taskDefinition');
+    if (taskDefinitionReference === undefined) {
+      throw new InvalidParameterException('taskDefinition can not be blank.');
+    }
+    const launchType =
+      optionalEnum(body.launchType, 'launchType', [
+        'EC2',
+        'FARGATE',
+        'EXTERNAL',
+        'MANAGED_INSTANCES',
+      ] as const) ?? 'EC2';
+    if (launchType === 'FARGATE' || launchType === 'MANAGED_INSTANCES') {
+      throw new InvalidParameterException(
+        `Launch type ${launchType} is not supported yet; use EC2 or EXTERNAL with registered container instances.`,
+      );
+    }
+    if (body.capacityProviderStrategy !== undefined && body.launchType !== undefined) {
+      throw new InvalidParameterException(
+        'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.',
+      );
+    }
+    const cluster = await this.#requireCluster(optionalString(body.cluster, 'cluster'));
+    let record: TaskDefinitionRecord;
+    try {
+      record = await this.#deps.resolveTaskDefinition(taskDefinitionReference);
+    } catch {
+      throw new ClientException('TaskDefinition not found.');
+    }
+    if (record.status !== TASK_DEFINITION_STATUS.active) {
+      throw new ClientException('TaskDefinition is inactive.');
+    }
+    const definition = record.body as TaskDefinition;
+    const networkConfiguration = optionalObject(body.networkConfiguration, 'networkConfiguration');
+    if (definition.networkMode === 'awsvpc' && networkConfiguration === undefined) {
+      throw new InvalidParameterException(
+        "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
+      );
+    }
+    const overrides = readOverrides(body.overrides);
+    const group = optionalString(body.group, 'group') ?? `family:${record.family}`;
+    const startedBy = optionalString(body.startedBy, 'startedBy');
+    if (startedBy !== undefined && startedBy.length > 128) {
+      throw new InvalidParameterException('startedBy can be at most 128 characters.');
+    }
+    optionalBoolean(body.enableECSManagedTags, 'enableECSManagedTags');
+    return {
+      cluster,
+      record,
+      definition,
+      overrides,
+      group,
+      startedBy,
+      launchType,
+      tags: validateTags(body.tags, 'tags'),
+    };
+  }
+
+  async #placeAndCreate(
+    request: LaunchRequest,
+    options: {
+      count: number;
+      constraints: PlacementAsk['constraints'];
+      strategies: PlacementAsk['strategies'];
+      only?: string;
+      clientToken?: { token: string; fingerprint: string } | undefined;
+    },
+  ): Promise<{ tasks: Task[]; failures: Failure[] }> {
+    const containers = buildContainers(request.definition, request.overrides);
+    const reservation = {
+      ...taskReservation({
+        cpu: request.overrides.cpu ?? request.definition.cpu,
+        memory: request.overrides.memory ?? request.definition.memory,
+        containerDefinitions: containers.map((container) => ({
+          name: container.name,
+          cpu: container.cpu,
+          memory: container.memory,
+          memoryReservation: container.memoryReservation,
+        })),
+      }),
+      ports: hostPortsOf(request.definition),
+    };
+    const ask: PlacementAsk = {
+      count: options.count,
+      cpu: reservation.cpu,
+      memory: reservation.memory,
+      ports: reservation.ports,
+      group: request.group,
+      constraints: options.constraints,
+      strategies: options.strategies,
+    };
+    for (let attempt = 0; attempt < PLACEMENT_ATTEMPTS; attempt += 1) {
+      const live = await this.#deps.instances.listLive(request.cluster);
+      const instances = options.only ? live.filter((i) => i.id === options.only) : live;
+      if (live.length === 0) {
+        throw new InvalidParameterException('No Container Instances were found in your cluster.');
+      }
+      const placed = this.#deps.place(instances, ask);
+      const failures: Failure[] = placed.failures.map((failure) => ({
+        arn:
+          failure.instanceId === undefined
+            ? clusterArn(this.#deps.arns, request.cluster)
+            : instanceArn(this.#deps.arns, request.cluster, failure.instanceId),
+        reason: failure.reason,
+      }));
+      if (placed.placements.length === 0) return { tasks: [], failures };
+      const now = this.#deps.clock.now();
+      const byInstance = new Map(instances.map((instance) => [instance.id, instance]));
+      const tasks: TaskRecord[] = placed.placements.map(({ instanceId }) => ({
+        cluster: request.cluster,
+        id: newId(),
+        containerInstanceId: instanceId,
+        family: request.record.family,
+        revision: request.record.revision,
+        group: request.group,
+        startedBy: request.startedBy,
+        launchType: request.launchType,
+        lastStatus: 'PROVISIONING',
+        desiredStatus: 'RUNNING',
+        createdAt: now,
+        overrides: request.overrides,
+        containers: containers.map((container) => ({ ...container, id: newId() })),
+        cpu: request.overrides.cpu ?? request.definition.cpu,
+        memory: request.overrides.memory ?? request.definition.memory,
+        tags: request.tags,
+        reservation: { cpu: reservation.cpu, memory: reservation.memory, ports: reservation.ports },
+        reservationHeld: true,
+        startDeadline: now + this.#deps.settings.startTimeoutSeconds * 1000,
+        availabilityZone:
+          byInstance.get(instanceId)?.attributes['ecs.availability-zone'] ?? undefined,
+        version: 1,
+      }));
+      const reservations = new Map<string, InstanceReservation>();
+      for (const task of tasks) {
+        const id = task.containerInstanceId ?? '';
+        const current = reservations.get(id);
+        reservations.set(id, {
+          instanceId: id,
+          cpu: (current?.cpu ?? 0) + reservation.cpu,
+          memory: (current?.memory ?? 0) + reservation.memory,
+          ports: [...(current?.ports ?? []), ...reservation.ports],
+          groups: { [request.group]: (current?.groups[request.group] ?? 0) + 1 },
+          tasks: (current?.tasks ?? 0) + 1,
+        });
+      }
+      const created = await this.#deps.tasks.create(
+        request.cluster,
+        tasks,
+        [...reservations.values()],
+        options.clientToken && {
+          ...options.clientToken,
+          expiresAt: now + 24 * 3600 * 1000,
+        },
+      );
+      if (created.outcome === 'cluster-not-active') throw new ClusterNotFoundException();
+      if (created.outcome === 'token-taken' && options.clientToken) {
+        const replay = await this.#replay(
+          request.cluster,
+          options.clientToken.token,
+          options.clientToken.fingerprint,
+        );
+        if (replay) return replay;
+      }
+      if (created.outcome === 'created') {
+        await Promise.all(
+          tasks.map((task) =>
+            this.#deps.workflows.startTaskLifecycle({ cluster: task.cluster, taskId: task.id }),
+          ),
+        );
+        return { tasks: tasks.map((task) => this.toTask(task, true)), failures };
+      }
+      // Another request took the room first: look again with fresh numbers.
+    }
+    return {
+      tasks: [],
+      failures: Array.from({ length: options.count }, () => ({
+        arn: clusterArn(this.#deps.arns, request.cluster),
+        reason: 'RESOURCE:CPU',
+      })),
+    };
+  }
+}
+
+export type { PlacementAsk, Placer, TaskServiceDependencies };
+export { TaskService, taskArn, taskIdFrom };

@@ -1,0 +1,48 @@
+import { dependencies } from '../config/dependencies';
+import { InvalidParameterException } from '../domain/errors';
+import type { TaskLifecycleStepInput, TaskPhaseInput } from './contracts';
+
+/**
+ * The steps of `statemachines/task-lifecycle.asl.json`, one Lambda each. Each
+ * does one idempotent thing to one task; the state machine owns the waits,
+ * timeouts and retries.
+ */
+
+const checked = (input: TaskLifecycleStepInput): TaskLifecycleStepInput => {
+  if (typeof input?.cluster !== 'string' || typeof input?.taskId !== 'string') {
+    throw new InvalidParameterException('A task lifecycle step needs a cluster and a taskId.');
+  }
+  return input;
+};
+
+/** PROVISIONING → PENDING; the agent is told. */
+const provision = async (input: TaskLifecycleStepInput) => {
+  const { cluster, taskId } = checked(input);
+  return dependencies().tasks.provision(cluster, taskId);
+};
+
+/** Parks a waitForTaskToken step on the task (or resumes it at once if its wait is over). */
+const awaitPhase = async (input: TaskPhaseInput): Promise<void> => {
+  const { cluster, taskId } = checked(input);
+  if (!['start', 'run', 'stop'].includes(input.phase) || typeof input.token !== 'string') {
+    throw new InvalidParameterException('awaitPhase needs a phase and a token.');
+  }
+  await dependencies().tasks.awaitPhase(cluster, taskId, input.phase, input.token);
+};
+
+const failStart = async (input: TaskLifecycleStepInput): Promise<void> => {
+  const { cluster, taskId } = checked(input);
+  await dependencies().tasks.failStart(cluster, taskId);
+};
+
+const forceStop = async (input: TaskLifecycleStepInput): Promise<void> => {
+  const { cluster, taskId } = checked(input);
+  await dependencies().tasks.forceStop(cluster, taskId);
+};
+
+const finalize = async (input: TaskLifecycleStepInput): Promise<void> => {
+  const { cluster, taskId } = checked(input);
+  await dependencies().tasks.finalize(cluster, taskId);
+};
+
+export { awaitPhase, failStart, finalize, forceStop, provision };

@@ -1,0 +1,115 @@
+import {
+  type ECSClient,
+  RegisterContainerInstanceCommand,
+  SubmitTaskStateChangeCommand,
+} from '@aws-sdk/client-ecs';
+import WebSocket from 'ws';
+
+/**
+ * A stand-in for berth-agent that speaks docs/agent-protocol.md from inside
+ * a test, so that control-plane behaviour can be checked without real
+ * processes: it registers, connects, and answers pushed tasks as told.
+ */
+
+interface PushedTask {
+  taskArn: string;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  lastStatus: string;
+  containers: { name: string }[];
+}
+
+type Behaviour = 'run' | 'ignore';
+
+interface SimulatedAgent {
+  readonly containerInstanceArn: string;
+  readonly seen: PushedTask[];
+  /** How to answer tasks from now on. */
+  behave(behaviour: Behaviour): void;
+  close(): Promise<void>;
+}
+
+const startSimulatedAgent = async (options: {
+  ecs: ECSClient;
+  wsUrl: string;
+  cluster: string;
+  cpu?: number;
+  memory?: number;
+  ports?: string[];
+  attributes?: Record<string, string>;
+  behaviour?: Behaviour;
+  connect?: boolean;
+}): Promise<SimulatedAgent> => {
+  const { containerInstance } = await options.ecs.send(
+    new RegisterContainerInstanceCommand({
+      cluster: options.cluster,
+      totalResources: [
+        { name: 'CPU', type: 'INTEGER', integerValue: options.cpu ?? 1024 },
+        { name: 'MEMORY', type: 'INTEGER', integerValue: options.memory ?? 2048 },
+        { name: 'PORTS', type: 'STRINGSET', stringSetValue: options.ports ?? ['22'] },
+        { name: 'PORTS_UDP', type: 'STRINGSET', stringSetValue: [] },
+      ],
+      attributes: Object.entries(options.attributes ?? {}).map(([name, value]) => ({
+        name,
+        value,
+      })),
+      versionInfo: { agentVersion: '1.0.0', agentHash: 'sim', dockerVersion: 'none' },
+    }),
+  );
+  const arn = containerInstance?.containerInstanceArn ?? '';
+  let behaviour: Behaviour = options.behaviour ?? 'run';
+  const seen: PushedTask[] = [];
+  const reported = new Map<string, string>();
+  const report = async (task: PushedTask, status: 'RUNNING' | 'STOPPED') => {
+    if (reported.get(task.taskArn) === status || reported.get(task.taskArn) === 'STOPPED') return;
+    reported.set(task.taskArn, status);
+    await options.ecs.send(
+      new SubmitTaskStateChangeCommand({
+        cluster: options.cluster,
+        task: task.taskArn,
+        status,
+        reason: status === 'STOPPED' ? 'Task stopped by the simulated agent' : undefined,
+        containers: task.containers.map((container) => ({
+          containerName: container.name,
+          status,
+          ...(status === 'STOPPED' ? { exitCode: 0 } : {}),
+        })),
+      }),
+    );
+  };
+  let socket: WebSocket | undefined;
+  if (options.connect !== false) {
+    const url = `${options.wsUrl}?cluster=${encodeURIComponent(options.cluster)}&containerInstance=${encodeURIComponent(arn)}`;
+    socket = new WebSocket(url);
+    await new Promise<void>((resolve, reject) => {
+      socket?.once('open', () => resolve());
+      socket?.once('error', reject);
+    });
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; tasks: PushedTask[] };
+      if (message.type !== 'tasks') return;
+      for (const task of message.tasks) {
+        seen.push(task);
+        if (behaviour === 'ignore') continue;
+        const next = task.desiredStatus === 'STOPPED' ? 'STOPPED' : 'RUNNING';
+        void report(task, next).catch(() => reported.delete(task.taskArn));
+      }
+    });
+    socket.send(JSON.stringify({ action: 'sync' }));
+  }
+  return {
+    containerInstanceArn: arn,
+    seen,
+    behave: (next) => {
+      behaviour = next;
+    },
+    close: async () => {
+      if (!socket) return;
+      const closed = new Promise((resolve) => socket?.once('close', resolve));
+      socket.close();
+      await closed;
+    },
+  };
+};
+
+export type { SimulatedAgent };
+export { startSimulatedAgent };

@@ -1,0 +1,265 @@
+import {
+  ClientException,
+  ConflictException,
+  CreateClusterCommand,
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  InvalidParameterException,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  waitUntilTasksRunning,
+  waitUntilTasksStopped,
+} from '@aws-sdk/client-ecs';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { credentials, ecsClient, uniqueName } from '../helpers/clients';
+import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAgent';
+
+const ecs = ecsClient();
+const lambda = new LambdaClient({
+  endpoint: process.env.BERTH_TEST_LAMBDA_URL,
+  region: 'us-east-1',
+  credentials,
+});
+
+/** What the one-minute `sweepTasks` schedule does, now and with no grace period. */
+const invokeSweeper = () =>
+  lambda.send(
+    new InvokeCommand({
+      FunctionName: 'berth-local-sweepTasks',
+      Payload: Buffer.from(JSON.stringify({ graceSeconds: 0 })),
+    }),
+  );
+const wsUrl = () => process.env.BERTH_TEST_WS_URL ?? '';
+
+const eventually = async <T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000) => {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`not reached in time: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+const setup = async (agents: Parameters<typeof startSimulatedAgent>[0][] = []) => {
+  const cluster = uniqueName('tasks');
+  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  const family = uniqueName('app');
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family,
+      containerDefinitions: [{ name: 'app', image: 'busybox', cpu: 256, memory: 512 }],
+    }),
+  );
+  const started: SimulatedAgent[] = [];
+  for (const agent of agents) started.push(await startSimulatedAgent({ ...agent, cluster }));
+  return { cluster, family, agents: started };
+};
+
+const remaining = async (cluster: string, arn: string) => {
+  const { containerInstances } = await ecs.send(
+    new DescribeContainerInstancesCommand({ cluster, containerInstances: [arn] }),
+  );
+  const resources = containerInstances?.[0]?.remainingResources ?? [];
+  return {
+    cpu: resources.find((r) => r.name === 'CPU')?.integerValue,
+    memory: resources.find((r) => r.name === 'MEMORY')?.integerValue,
+    running: containerInstances?.[0]?.runningTasksCount,
+    pending: containerInstances?.[0]?.pendingTasksCount,
+  };
+};
+
+describe('Tasks through the ECS API', () => {
+  const open: SimulatedAgent[] = [];
+  afterAll(async () => {
+    await Promise.all(open.map((agent) => agent.close()));
+    ecs.destroy();
+    lambda.destroy();
+  });
+
+  it('runs a task to RUNNING and stops it to STOPPED, giving the reservation back', async () => {
+    // Prepare
+    const { cluster, family, agents } = await setup([{ ecs, wsUrl: wsUrl(), cluster: '' }]);
+    open.push(...agents);
+    const instance = agents[0]!.containerInstanceArn;
+
+    // Act
+    const run = await ecs.send(
+      new RunTaskCommand({ cluster, taskDefinition: family, startedBy: 'me' }),
+    );
+    const taskArn = run.tasks?.[0]?.taskArn ?? '';
+    await waitUntilTasksRunning(
+      { client: ecs, maxWaitTime: 30, minDelay: 1 },
+      { cluster, tasks: [taskArn] },
+    );
+    const whileRunning = await remaining(cluster, instance);
+    await ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason: 'done here' }));
+    await waitUntilTasksStopped(
+      { client: ecs, maxWaitTime: 30, minDelay: 1 },
+      { cluster, tasks: [taskArn] },
+    );
+
+    // Assess
+    expect(run.failures).toEqual([]);
+    expect(run.tasks?.[0]).toMatchObject({
+      lastStatus: 'PROVISIONING',
+      desiredStatus: 'RUNNING',
+      containerInstanceArn: instance,
+      group: `family:${family}`,
+      startedBy: 'me',
+      launchType: 'EC2',
+    });
+    expect(whileRunning).toEqual({ cpu: 768, memory: 1536, running: 1, pending: 0 });
+    const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
+    expect(tasks?.[0]).toMatchObject({
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      stopCode: 'UserInitiated',
+      stoppedReason: 'done here',
+    });
+    expect(tasks?.[0]?.startedAt).toBeInstanceOf(Date);
+    expect(tasks?.[0]?.stoppedAt).toBeInstanceOf(Date);
+    expect(await remaining(cluster, instance)).toEqual({
+      cpu: 1024,
+      memory: 2048,
+      running: 0,
+      pending: 0,
+    });
+  });
+
+  it('fails what does not fit with ECS reasons in the same response', async () => {
+    const { cluster, family, agents } = await setup([
+      { ecs, wsUrl: wsUrl(), cluster: '', memory: 1024 },
+    ]);
+    open.push(...agents);
+
+    const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family, count: 3 }));
+
+    expect(run.tasks).toHaveLength(2);
+    expect(run.failures).toEqual([
+      { arn: agents[0]!.containerInstanceArn, reason: 'RESOURCE:MEMORY' },
+    ]);
+  });
+
+  it('answers InvalidParameterException when the cluster has no instances', async () => {
+    const { cluster, family } = await setup();
+
+    const attempt = ecs.send(new RunTaskCommand({ cluster, taskDefinition: family }));
+
+    await expect(attempt).rejects.toBeInstanceOf(InvalidParameterException);
+    await expect(attempt).rejects.toThrow('No Container Instances were found in your cluster.');
+  });
+
+  it('refuses an unknown task definition and a count over 10', async () => {
+    const { cluster, family } = await setup();
+
+    await expect(
+      ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'never-registered' })),
+    ).rejects.toBeInstanceOf(ClientException);
+    await expect(
+      ecs.send(new RunTaskCommand({ cluster, taskDefinition: family, count: 11 })),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+  });
+
+  it('is idempotent by clientToken, and refuses the token with other parameters', async () => {
+    const { cluster, family, agents } = await setup([{ ecs, wsUrl: wsUrl(), cluster: '' }]);
+    open.push(...agents);
+    const clientToken = uniqueName('token');
+
+    const first = await ecs.send(
+      new RunTaskCommand({ cluster, taskDefinition: family, clientToken }),
+    );
+    const again = await ecs.send(
+      new RunTaskCommand({ cluster, taskDefinition: family, clientToken }),
+    );
+    const other = ecs.send(
+      new RunTaskCommand({ cluster, taskDefinition: family, clientToken, count: 2 }),
+    );
+
+    expect(again.tasks?.map((t) => t.taskArn)).toEqual(first.tasks?.map((t) => t.taskArn));
+    await expect(other).rejects.toBeInstanceOf(ConflictException);
+    const listed = await ecs.send(new ListTasksCommand({ cluster }));
+    expect(listed.taskArns).toHaveLength(1);
+  });
+
+  it('never oversubscribes an instance under a storm of concurrent RunTask calls', async () => {
+    // Prepare: 3 instances of 1024 CPU; each task takes 256, so at most 12 fit.
+    const { cluster, family, agents } = await setup([
+      { ecs, wsUrl: wsUrl(), cluster: '', memory: 8192 },
+      { ecs, wsUrl: wsUrl(), cluster: '', memory: 8192 },
+      { ecs, wsUrl: wsUrl(), cluster: '', memory: 8192 },
+    ]);
+    open.push(...agents);
+
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        ecs.send(new RunTaskCommand({ cluster, taskDefinition: family, count: 2 })),
+      ),
+    );
+
+    // Assess
+    const placed = results.flatMap((r) => r.tasks ?? []);
+    const failed = results.flatMap((r) => r.failures ?? []);
+    expect(placed.length).toBe(12);
+    expect(placed.length + failed.length).toBe(60);
+    expect(failed.every((f) => f.reason === 'RESOURCE:CPU')).toBe(true);
+    for (const agent of agents) {
+      const left = await remaining(cluster, agent.containerInstanceArn);
+      expect(left.cpu).toBe(0);
+    }
+  });
+
+  it('fails a task its agent never starts with TaskFailedToStart and releases it', async () => {
+    const { cluster, family, agents } = await setup([
+      { ecs, wsUrl: wsUrl(), cluster: '', behaviour: 'ignore' },
+    ]);
+    open.push(...agents);
+
+    const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family }));
+    const taskArn = run.tasks?.[0]?.taskArn ?? '';
+    // The start deadline is 4 s in the test stack; the one-minute sweeper enforces it.
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    await invokeSweeper();
+    const stopped = await eventually(
+      () => ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] })),
+      (out) => out.tasks?.[0]?.lastStatus === 'STOPPED',
+      30_000,
+    );
+
+    expect(stopped.tasks?.[0]).toMatchObject({ stopCode: 'TaskFailedToStart' });
+    expect(await remaining(cluster, agents[0]!.containerInstanceArn)).toMatchObject({
+      cpu: 1024,
+      memory: 2048,
+      pending: 0,
+    });
+  });
+
+  it('describes unknown tasks as MISSING failures and lists by filters', async () => {
+    const { cluster, family, agents } = await setup([{ ecs, wsUrl: wsUrl(), cluster: '' }]);
+    open.push(...agents);
+    const run = await ecs.send(
+      new RunTaskCommand({ cluster, taskDefinition: family, startedBy: 'tester' }),
+    );
+    const taskArn = run.tasks?.[0]?.taskArn ?? '';
+
+    const described = await ecs.send(
+      new DescribeTasksCommand({ cluster, tasks: [taskArn, 'ffffffffffffffffffffffffffffffff'] }),
+    );
+    const byStartedBy = await ecs.send(new ListTasksCommand({ cluster, startedBy: 'tester' }));
+    const byFamily = await ecs.send(new ListTasksCommand({ cluster, family }));
+    const byInstance = await ecs.send(
+      new ListTasksCommand({ cluster, containerInstance: agents[0]!.containerInstanceArn }),
+    );
+    const stopped = await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'STOPPED' }));
+
+    expect(described.tasks?.map((t) => t.taskArn)).toEqual([taskArn]);
+    expect(described.failures?.[0]?.reason).toBe('MISSING');
+    expect(byStartedBy.taskArns).toEqual([taskArn]);
+    expect(byFamily.taskArns).toEqual([taskArn]);
+    expect(byInstance.taskArns).toEqual([taskArn]);
+    expect(stopped.taskArns).toEqual([]);
+  });
+});
