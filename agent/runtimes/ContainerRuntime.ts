@@ -1,0 +1,85 @@
+import type { AgentContainer, AgentTask } from '../protocol';
+
+/**
+ * How the agent runs a container. The agent decides *what* runs and reports
+ * it; a runtime only starts, stops, watches and re-finds containers, so that
+ * `--runtime docker` (a later issue) is one more implementation of this
+ * interface and nothing else changes.
+ */
+
+/** Where a runtime keeps what belongs to one container of one task. */
+interface ContainerPaths {
+  /** The task's folder under the state directory: exit codes, pid files, logs. */
+  readonly taskDir: string;
+  /** The working directory when the container names none. */
+  readonly scratchDir: string;
+}
+
+/** What the agent persists about a started container, enough to find it again after a restart. */
+interface ContainerRecord {
+  readonly taskArn: string;
+  readonly containerName: string;
+  /** The runtime's id (a pid for `process`); absent when the agent died while starting it. */
+  readonly runtimeId?: string;
+  readonly paths: ContainerPaths;
+}
+
+interface ContainerHandle {
+  readonly taskArn: string;
+  readonly containerName: string;
+  readonly runtimeId: string;
+}
+
+interface ContainerExit {
+  /** Absent only when the runtime cannot know it (the container vanished without a trace). */
+  readonly exitCode?: number;
+  readonly reason?: string;
+}
+
+type ExitListener = (handle: ContainerHandle, exit: ContainerExit) => void;
+
+interface ContainerRuntime {
+  readonly name: string;
+  /**
+   * Starts one container; throws CannotStartContainerError when it cannot
+   * (no command, a missing working directory, …).
+   */
+  start(
+    task: AgentTask,
+    container: AgentContainer,
+    paths: ContainerPaths,
+  ): Promise<ContainerHandle>;
+  /**
+   * Asks the container to stop (SIGTERM), kills it after `timeoutSeconds`,
+   * and resolves once it has exited (its exit has been emitted).
+   */
+  stop(handle: ContainerHandle, timeoutSeconds: number): Promise<void>;
+  /**
+   * Finds a container started by an earlier run of the agent. Returns a handle
+   * when it is running or has left an exit behind (the exit is then emitted
+   * soon after), undefined when it was never started.
+   */
+  adopt(record: ContainerRecord): Promise<ContainerHandle | undefined>;
+  /** Every container exit is emitted exactly once. */
+  onExit(listener: ExitListener): void;
+  /** Stops watching (timers), leaving the containers running. */
+  close(): void;
+}
+
+/** ECS's error name for a container that could not be started; the message becomes the reason. */
+class CannotStartContainerError extends Error {
+  constructor(detail: string) {
+    super(`CannotStartContainerError: ${detail}`);
+    this.name = 'CannotStartContainerError';
+  }
+}
+
+export type {
+  ContainerExit,
+  ContainerHandle,
+  ContainerPaths,
+  ContainerRecord,
+  ContainerRuntime,
+  ExitListener,
+};
+export { CannotStartContainerError };
