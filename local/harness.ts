@@ -17,6 +17,7 @@ interface StackPorts {
   websocket: number;
   dynamodb: number;
   stepFunctions: number;
+  events: number;
 }
 
 interface StackProcess {
@@ -48,6 +49,7 @@ const freePorts = async (): Promise<StackPorts> => ({
   websocket: await freePort(),
   dynamodb: await freePort(),
   stepFunctions: await freePort(),
+  events: await freePort(),
 });
 
 const startStackProcess = async (
@@ -74,6 +76,7 @@ const startStackProcess = async (
       BERTH_WEBSOCKET_PORT: String(ports.websocket),
       BERTH_DYNAMODB_PORT: String(ports.dynamodb),
       BERTH_SFN_PORT: String(ports.stepFunctions),
+      BERTH_EVENTS_PORT: String(ports.events),
       ...options.environment,
     },
   });

@@ -10,19 +10,36 @@ import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process'
  */
 
 const GUARD = [
-  'set -m',
-  '"$@" &',
+  // Keep the pipe on fd 3: POSIX gives background jobs /dev/null as stdin.
+  'exec 3<&0',
+  '"$@" 3<&- &',
   'child=$!',
-  // Closing stdin (ours, or our death) ends the read; then the group goes.
-  '{ read -r _; kill -TERM -- "-$child" 2>/dev/null; sleep 5; kill -KILL -- "-$child" 2>/dev/null; } &',
+  // EOF on the pipe (our stop(), or our death) sends SIGTERM to the whole
+  // process group: this guard, the command and everything it started.
+  '{ read -r _ <&3; kill -TERM 0; } &',
+  'watcher=$!',
   'wait "$child"',
+  'status=$?',
+  'kill "$watcher" 2>/dev/null',
+  'exit "$status"',
 ].join('\n');
+
+const signalGroup = (group: number, signal: NodeJS.Signals | 0): boolean => {
+  try {
+    process.kill(-group, signal);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const groupAlive = (group: number): boolean => signalGroup(group, 0);
 
 interface TiedProcess {
   readonly child: ChildProcess;
   /** Resolves with the exit code (or signal) when the command ends. */
   readonly exited: Promise<number | string | null>;
-  /** Asks the group to stop (SIGTERM, SIGKILL after 5 s) and waits for it. */
+  /** Asks the group to stop (SIGTERM, SIGKILL after 10 s) and waits until all of it is gone. */
   stop(): Promise<void>;
 }
 
@@ -43,17 +60,20 @@ const spawnTied = (
     child,
     exited,
     stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      const group = child.pid;
+      if (group === undefined) return;
       child.stdin?.end();
-      const timer = setTimeout(() => {
-        try {
-          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // Already gone.
+      // The group outlives the guard by as long as the command takes to shut
+      // down; wait for all of it, so that its ports are free when stop() ends.
+      const deadline = Date.now() + 10_000;
+      while (groupAlive(group)) {
+        if (Date.now() > deadline) {
+          signalGroup(group, 'SIGKILL');
+          break;
         }
-      }, 10_000);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await exited;
-      clearTimeout(timer);
     },
   };
 };

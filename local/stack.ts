@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ensureTables, type LocalDynamoDb, startDynamoDbLocal } from './dynamodb';
+import { startEventsServer } from './events/server';
 import { spawnTied } from './processes';
 import { loadServerlessConfig } from './serverlessConfig';
 import { startStepFunctionsServer } from './stepfunctions/server';
@@ -19,6 +20,7 @@ import { startStepFunctionsServer } from './stepfunctions/server';
  *              serverless.yml     │  ↓
  *                        Step Functions server (in this process, ASL from
  *                        statemachines/, Tasks → the Lambda invoke endpoint)
+ *   handlers → PutEvents → events server (in this process) → subscribers (SSE)
  *
  * Started in dependency order; `stop()` ends every child so that no orphan
  * keeps a port.
@@ -34,6 +36,7 @@ interface StackOptions {
     readonly websocket: number;
     readonly dynamodb: number;
     readonly stepFunctions: number;
+    readonly events: number;
   };
   /** Extra environment for the handlers (e.g. shorter workflow intervals in tests). */
   readonly environment?: Record<string, string>;
@@ -45,6 +48,8 @@ interface RunningStack {
   readonly lambdaEndpoint: string;
   readonly stepFunctionsEndpoint: string;
   readonly dynamoDbEndpoint: string;
+  /** Where subscribers read events: `GET <eventsEndpoint>/events` (Server-Sent Events). */
+  readonly eventsEndpoint: string;
   /** Resolves when any part dies on its own. */
   readonly died: Promise<string>;
   stop(): Promise<void>;
@@ -181,29 +186,44 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
     });
     log(`Step Functions at ${stepFunctions.url}`);
 
+    const events = await startEventsServer({ port: options.ports.events, accountId, region });
+    stoppers.push(() => events.close());
+    log(`Events at ${events.url}/events`);
+
     const osls = join(rootDir, 'node_modules', '.bin', 'osls');
-    const tied = spawnTied(osls, ['offline', 'start', '--stage', stage], {
-      cwd: rootDir,
-      env: {
-        ...process.env,
-        ...options.environment,
-        TZ: 'UTC',
-        BERTH_ESBUILD_WORK_FOLDER: join('.berth', `esbuild-${options.ports.http}`),
-        BERTH_HTTP_PORT: String(options.ports.http),
-        BERTH_LAMBDA_PORT: String(options.ports.lambda),
-        BERTH_WEBSOCKET_PORT: String(options.ports.websocket),
-        BERTH_DYNAMODB_ENDPOINT: dynamo.endpoint,
-        BERTH_SFN_ENDPOINT: stepFunctions.url,
-        BERTH_ACCOUNT_ID: accountId,
-        BERTH_REGION: region,
-        AWS_ACCESS_KEY_ID: 'berth',
-        AWS_SECRET_ACCESS_KEY: 'berth',
-        AWS_REGION: region,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        SLS_TELEMETRY_DISABLED: '1',
-        SLS_NOTIFICATIONS_MODE: 'off',
+    const tied = spawnTied(
+      osls,
+      [
+        'offline',
+        'start',
+        '--stage',
+        stage,
+        ...(process.env.BERTH_OFFLINE_DEBUG ? ['--debug', '*'] : []),
+      ],
+      {
+        cwd: rootDir,
+        env: {
+          ...process.env,
+          ...options.environment,
+          TZ: 'UTC',
+          BERTH_ESBUILD_WORK_FOLDER: join('.berth', `esbuild-${options.ports.http}`),
+          BERTH_HTTP_PORT: String(options.ports.http),
+          BERTH_LAMBDA_PORT: String(options.ports.lambda),
+          BERTH_WEBSOCKET_PORT: String(options.ports.websocket),
+          BERTH_DYNAMODB_ENDPOINT: dynamo.endpoint,
+          BERTH_SFN_ENDPOINT: stepFunctions.url,
+          BERTH_EVENTS_ENDPOINT: events.url,
+          BERTH_ACCOUNT_ID: accountId,
+          BERTH_REGION: region,
+          AWS_ACCESS_KEY_ID: 'berth',
+          AWS_SECRET_ACCESS_KEY: 'berth',
+          AWS_REGION: region,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          SLS_TELEMETRY_DISABLED: '1',
+          SLS_NOTIFICATIONS_MODE: 'off',
+        },
       },
-    });
+    );
     const offline = tied.child;
     stoppers.push(() => tied.stop());
     // serverless-offline writes two lines per request: read them only when someone listens.
@@ -221,6 +241,7 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
       lambdaEndpoint,
       stepFunctionsEndpoint: stepFunctions.url,
       dynamoDbEndpoint: dynamo.endpoint,
+      eventsEndpoint: events.url,
       died,
       stop,
     };

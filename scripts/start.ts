@@ -7,7 +7,7 @@ import { MissingJavaError, startLocalStack } from '../local/stack';
  *
  * Configuration (all optional): BERTH_HTTP_PORT (3000), BERTH_LAMBDA_PORT
  * (3002), BERTH_WEBSOCKET_PORT (3001), BERTH_DYNAMODB_PORT (8000),
- * BERTH_SFN_PORT (8083), BERTH_DATA_DIR (.berth/data), BERTH_ACCOUNT_ID,
+ * BERTH_SFN_PORT (8083), BERTH_EVENTS_PORT (8084), BERTH_DATA_DIR (.berth/data), BERTH_ACCOUNT_ID,
  * BERTH_REGION, BERTH_VERBOSE=1 to echo every part's output.
  */
 
@@ -34,10 +34,12 @@ const main = async () => {
       websocket: port('BERTH_WEBSOCKET_PORT', 3001),
       dynamodb: port('BERTH_DYNAMODB_PORT', 8000),
       stepFunctions: port('BERTH_SFN_PORT', 8083),
+      events: port('BERTH_EVENTS_PORT', 8084),
     },
     log: verbose ? (line) => console.log(line) : undefined,
   });
   console.log(`Berth is ready at ${stack.url}`);
+  console.log(`Events stream at ${stack.eventsEndpoint}/events`);
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;

@@ -5,6 +5,7 @@ import { DynamoDbContainerInstanceRepository } from '../adapters/dynamodb/Dynamo
 import { createDocumentClient, DynamoDbTable } from '../adapters/dynamodb/DynamoDbTable';
 import { DynamoDbTaskDefinitionRepository } from '../adapters/dynamodb/DynamoDbTaskDefinitionRepository';
 import { DynamoDbTaskRepository } from '../adapters/dynamodb/DynamoDbTaskRepository';
+import { EventBridgePublisher } from '../adapters/eventbridge/EventBridgePublisher';
 import {
   createStepFunctionsClient,
   StepFunctionsWorkflowStarter,
@@ -67,9 +68,14 @@ const createDependencies = (config: BerthConfig): Dependencies => {
   );
   const clock = systemClock;
   const instanceRepository = new DynamoDbContainerInstanceRepository(table);
+  const events = new EventBridgePublisher(
+    { region: config.region, endpoint: config.eventsEndpoint },
+    config.eventBusName,
+  );
   const containerInstances = new ContainerInstanceService({
     clusters: clusterRepository,
     instances: instanceRepository,
+    events,
     clock,
     arns,
     disconnectAfterMs: config.agentDisconnectSeconds * 1000,
@@ -99,10 +105,10 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     resolveTaskDefinition: (reference) => taskDefinitions.resolve(reference),
     place: (records, ask) => placeOnRecords(records.map(viewOf), ask),
     agents,
+    events,
     workflows,
     clock,
     arns,
-    isConnected,
     settings: {
       startTimeoutSeconds: config.taskStartTimeoutSeconds,
       stoppedRetentionSeconds: 3 * 3600,

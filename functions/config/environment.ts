@@ -36,6 +36,9 @@ interface BerthConfig {
   stateMachineArn(name: StateMachineName): string;
   /** Seconds between two checks of the task-definition clean-up workflow. */
   readonly taskDefinitionCleanupIntervalSeconds: number;
+  /** EventBridge endpoint override (the local events server); undefined on AWS. */
+  readonly eventsEndpoint: string | undefined;
+  readonly eventBusName: string;
   /** Where PostToConnection reaches the agents' WebSocket API. */
   readonly websocketEndpoint: string;
   /** A task that has not reached RUNNING this long after RunTask fails with TaskFailedToStart. */
@@ -69,6 +72,8 @@ const loadConfig = (): BerthConfig => {
     taskDefinitionCleanupIntervalSeconds: Number(
       optionalEnv('BERTH_TASK_DEFINITION_CLEANUP_INTERVAL_SECONDS') ?? '60',
     ),
+    eventsEndpoint: optionalEnv('BERTH_EVENTS_ENDPOINT'),
+    eventBusName: optionalEnv('BERTH_EVENT_BUS') ?? 'default',
     websocketEndpoint: offline
       ? `http://127.0.0.1:${optionalEnv('BERTH_WEBSOCKET_PORT') ?? '3001'}`
       : requiredEnv('BERTH_WEBSOCKET_ENDPOINT'),

@@ -18,5 +18,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.BERTH_TEST_SFN_URL = `http://127.0.0.1:${stack.ports.stepFunctions}`;
   process.env.BERTH_TEST_DYNAMODB_URL = `http://127.0.0.1:${stack.ports.dynamodb}`;
   process.env.BERTH_TEST_WS_URL = `ws://127.0.0.1:${stack.ports.websocket}`;
+  process.env.BERTH_TEST_EVENTS_URL = `http://127.0.0.1:${stack.ports.events}/events`;
   (globalThis as { berthStack?: unknown }).berthStack = stack;
 }

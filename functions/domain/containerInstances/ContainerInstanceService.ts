@@ -18,6 +18,7 @@ import {
 import type { Clock } from '../ports/Clock';
 import type { ClusterRepository } from '../ports/ClusterRepository';
 import type { ContainerInstanceRepository } from '../ports/ContainerInstanceRepository';
+import type { EcsEvent, EventPublisher } from '../ports/EventPublisher';
 import { validateTags } from '../taskDefinitions/validation';
 import {
   optionalEnum,
@@ -42,6 +43,7 @@ const ATTRIBUTE_VALUE = /^[A-Za-z0-9_./\\@: -]{1,128}$/;
 interface ContainerInstanceServiceDependencies {
   readonly clusters: ClusterRepository;
   readonly instances: ContainerInstanceRepository;
+  readonly events: EventPublisher;
   readonly clock: Clock;
   readonly arns: ArnContext;
   /** An agent not heard from for this long counts as disconnected. */
@@ -155,7 +157,7 @@ class ContainerInstanceService {
         { ...resources, attributes, versionInfo },
         now,
       );
-      if (again) return this.toContainerInstance(again, true);
+      if (again) return this.#announce(again);
     }
     const id = (this.#deps.newId ?? (() => randomUUID().replaceAll('-', '')))();
     const record: ContainerInstanceRecord = {
@@ -178,7 +180,7 @@ class ContainerInstanceService {
     };
     const result = await this.#deps.instances.register(record);
     if (result.outcome === 'cluster-not-active') throw new ClusterNotFoundException();
-    return this.toContainerInstance(result.instance, true);
+    return this.#announce(result.instance);
   }
 
   async deregister(body: Record<string, unknown>): Promise<ContainerInstance> {
@@ -195,7 +197,7 @@ class ContainerInstanceService {
     if (result.outcome === 'busy') {
       throw new InvalidParameterException('Found running tasks on the instance.');
     }
-    return this.toContainerInstance(result.instance, false);
+    return this.#announce(result.instance);
   }
 
   async describe(
@@ -270,7 +272,7 @@ class ContainerInstanceService {
     for (const reference of references) {
       const id = instanceIdFrom(reference);
       const updated = await this.#deps.instances.setStatus(cluster, id, status);
-      if (updated) containerInstances.push(this.toContainerInstance(updated, false));
+      if (updated) containerInstances.push(await this.#announce(updated));
       else failures.push({ arn: instanceArn(this.#deps.arns, cluster, id), reason: 'MISSING' });
     }
     return { containerInstances, failures };
@@ -361,6 +363,26 @@ class ContainerInstanceService {
       registeredAt: new Date(record.registeredAt),
       ...(withTags ? { tags: record.tags as Tag[] } : {}),
     };
+  }
+
+  /** `ECS Container Instance State Change`: the instance as DescribeContainerInstances shows it. */
+  instanceEvent(record: ContainerInstanceRecord): EcsEvent {
+    const shown = this.toContainerInstance(record, false);
+    return {
+      detailType: 'ECS Container Instance State Change',
+      resources: [shown.containerInstanceArn ?? ''],
+      detail: {
+        ...(JSON.parse(JSON.stringify(shown)) as Record<string, unknown>),
+        clusterArn: `arn:aws:ecs:${this.#deps.arns.region}:${this.#deps.arns.accountId}:cluster/${record.cluster}`,
+        updatedAt: new Date(this.#deps.clock.now()).toISOString(),
+      },
+    };
+  }
+
+  /** Publishes the instance's new state and returns it as the API shows it. */
+  async #announce(record: ContainerInstanceRecord): Promise<ContainerInstance> {
+    await this.#deps.events.publish([this.instanceEvent(record)]);
+    return this.toContainerInstance(record, true);
   }
 
   instanceArn(cluster: string, id: string): string {

@@ -33,6 +33,7 @@ import type { AgentNotifier, AgentTask } from '../ports/AgentNotifier';
 import type { Clock } from '../ports/Clock';
 import type { ClusterRepository } from '../ports/ClusterRepository';
 import type { ContainerInstanceRepository } from '../ports/ContainerInstanceRepository';
+import type { EcsEvent, EventPublisher } from '../ports/EventPublisher';
 import type { InstanceReservation, TaskRepository } from '../ports/TaskRepository';
 import type { WorkflowStarter } from '../ports/WorkflowStarter';
 import { taskReservation, validateTags } from '../taskDefinitions/validation';
@@ -78,10 +79,10 @@ interface TaskServiceDependencies {
   readonly resolveTaskDefinition: (reference: string) => Promise<TaskDefinitionRecord>;
   readonly place: Placer;
   readonly agents: AgentNotifier;
+  readonly events: EventPublisher;
   readonly workflows: WorkflowStarter;
   readonly clock: Clock;
   readonly arns: ArnContext;
-  readonly isConnected: (instance: ContainerInstanceRecord) => boolean;
   readonly settings: {
     /** A task that has not reached RUNNING this long after creation fails to start. */
     readonly startTimeoutSeconds: number;
@@ -633,7 +634,11 @@ class TaskService {
   /** The tasks an agent should know of: its whole resync on every connect. */
   async tasksForInstance(cluster: string, instanceId: string): Promise<AgentTask[]> {
     const tasks = await this.#deps.tasks.listForInstance(cluster, instanceId);
-    return tasks.map((task) => this.toAgentTask(task));
+    // A PROVISIONING task is not the agent's yet: the workflow hands it over
+    // (PENDING), so that a resync racing a RunTask cannot start it early.
+    return tasks
+      .filter((task) => task.lastStatus !== 'PROVISIONING')
+      .map((task) => this.toAgentTask(task));
   }
 
   toAgentTask(task: TaskRecord): AgentTask {
@@ -655,6 +660,20 @@ class TaskService {
         memory: container.memory,
         portMappings: container.portMappings,
       })),
+    };
+  }
+
+  /** `ECS Task State Change`: the task as DescribeTasks shows it, timestamps as ISO strings. */
+  taskEvent(task: TaskRecord): EcsEvent {
+    const shown = this.toTask(task, false);
+    return {
+      detailType: 'ECS Task State Change',
+      resources: [shown.taskArn ?? ''],
+      detail: {
+        ...(JSON.parse(JSON.stringify(shown)) as Record<string, unknown>),
+        ...(task.availabilityZone === undefined ? {} : { availabilityZone: task.availabilityZone }),
+        updatedAt: new Date(this.#deps.clock.now()).toISOString(),
+      },
     };
   }
 
@@ -776,7 +795,15 @@ class TaskService {
       const changed = change(current);
       if (!changed) return current;
       const next = { ...changed, version: current.version + 1 };
-      if (await this.#deps.tasks.apply({ task: current, next }, expiresAt)) return next;
+      if (await this.#deps.tasks.apply({ task: current, next }, expiresAt)) {
+        if (
+          next.lastStatus !== current.lastStatus ||
+          next.desiredStatus !== current.desiredStatus
+        ) {
+          await this.#deps.events.publish([this.taskEvent(next)]);
+        }
+        return next;
+      }
     }
     throw new ClientException('Too many concurrent changes to the task; try again.');
   }
@@ -974,6 +1001,7 @@ class TaskService {
             this.#deps.workflows.startTaskLifecycle({ cluster: task.cluster, taskId: task.id }),
           ),
         );
+        await this.#deps.events.publish(tasks.map((task) => this.taskEvent(task)));
         return { tasks: tasks.map((task) => this.toTask(task, true)), failures };
       }
       // Another request took the room first: look again with fresh numbers.

@@ -1,0 +1,63 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { logger } from '../../config/logger';
+import type { EcsEvent, EventPublisher } from '../../domain/ports/EventPublisher';
+
+/**
+ * Publishes ECS events with PutEvents: to the account's EventBridge bus on
+ * AWS, to the local events server (local/events) on one machine.
+ */
+
+/** PutEvents takes at most 10 entries per call. */
+const BATCH = 10;
+
+class EventBridgePublisher implements EventPublisher {
+  readonly #client: EventBridgeClient;
+
+  constructor(
+    options: { region: string; endpoint?: string | undefined },
+    private readonly eventBusName: string,
+  ) {
+    this.#client = new EventBridgeClient({
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      maxAttempts: 3,
+      requestHandler: new NodeHttpHandler({
+        httpAgent: new HttpAgent({ keepAlive: true }),
+        httpsAgent: new HttpsAgent({ keepAlive: true }),
+      }),
+    });
+  }
+
+  /**
+   * Best effort, as a state change is already committed when its event goes
+   * out: a failure is logged, never turned into a failed API call.
+   */
+  async publish(events: readonly EcsEvent[]): Promise<void> {
+    try {
+      await this.#send(events);
+    } catch (error) {
+      logger.error('Could not publish ECS events', { error, count: events.length });
+    }
+  }
+
+  async #send(events: readonly EcsEvent[]): Promise<void> {
+    for (let start = 0; start < events.length; start += BATCH) {
+      await this.#client.send(
+        new PutEventsCommand({
+          Entries: events.slice(start, start + BATCH).map((event) => ({
+            Source: 'aws.ecs',
+            DetailType: event.detailType,
+            Resources: event.resources,
+            Detail: JSON.stringify(event.detail),
+            EventBusName: this.eventBusName,
+          })),
+        }),
+      );
+    }
+  }
+}
+
+export { EventBridgePublisher };

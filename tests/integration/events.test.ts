@@ -1,0 +1,120 @@
+import {
+  CreateClusterCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  waitUntilTasksStopped,
+} from '@aws-sdk/client-ecs';
+import { ecsClient, uniqueName } from '../helpers/clients';
+import { startSimulatedAgent } from '../helpers/simulatedAgent';
+
+interface Envelope {
+  'detail-type': string;
+  source: string;
+  account: string;
+  region: string;
+  resources: string[];
+  detail: {
+    lastStatus?: string;
+    desiredStatus?: string;
+    version?: number;
+    status?: string;
+    taskArn?: string;
+  };
+}
+
+/** Subscribes as a user would (`curl -N <events>/events`), collecting every event. */
+const subscribe = async (query: string) => {
+  const controller = new AbortController();
+  const received: Envelope[] = [];
+  const response = await fetch(`${process.env.BERTH_TEST_EVENTS_URL}?${query}`, {
+    signal: controller.signal,
+  });
+  const reader = response.body?.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const pump = (async () => {
+    for (;;) {
+      const chunk = await reader?.read().catch(() => undefined);
+      if (!chunk || chunk.done) return;
+      buffer += decoder.decode(chunk.value, { stream: true });
+      let end = buffer.indexOf('\n\n');
+      while (end !== -1) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (frame.startsWith('data: ')) received.push(JSON.parse(frame.slice(6)) as Envelope);
+        end = buffer.indexOf('\n\n');
+      }
+    }
+  })();
+  return {
+    received,
+    close: async () => {
+      controller.abort();
+      await pump;
+    },
+  };
+};
+
+describe('ECS events', () => {
+  const ecs = ecsClient();
+  afterAll(() => ecs.destroy());
+
+  it('delivers every task and container instance state change to local subscribers, in order', async () => {
+    // Prepare
+    const tasksStream = await subscribe('detail-type=ECS%20Task%20State%20Change');
+    const instancesStream = await subscribe(
+      'detail-type=ECS%20Container%20Instance%20State%20Change',
+    );
+    const cluster = uniqueName('events');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const family = uniqueName('ev');
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        containerDefinitions: [{ name: 'c', image: 'i', memory: 64 }],
+      }),
+    );
+    const agent = await startSimulatedAgent({
+      ecs,
+      wsUrl: process.env.BERTH_TEST_WS_URL ?? '',
+      cluster,
+    });
+
+    // Act
+    const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family }));
+    const taskArn = run.tasks?.[0]?.taskArn ?? '';
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await ecs.send(new StopTaskCommand({ cluster, task: taskArn }));
+    await waitUntilTasksStopped(
+      { client: ecs, maxWaitTime: 30, minDelay: 1 },
+      { cluster, tasks: [taskArn] },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await agent.close();
+    await tasksStream.close();
+    await instancesStream.close();
+
+    // Assess
+    const ours = tasksStream.received.filter((event) => event.resources.includes(taskArn));
+    expect(
+      ours.every((event) => event.source === 'aws.ecs' && event.account === '000000000000'),
+    ).toBe(true);
+    expect(ours.map((event) => event.detail.lastStatus)).toEqual([
+      'PROVISIONING',
+      'PENDING',
+      'RUNNING',
+      'STOPPING',
+      'DEPROVISIONING',
+      'STOPPED',
+    ]);
+    const versions = ours.map((event) => event.detail.version ?? 0);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(
+      instancesStream.received.some(
+        (event) =>
+          event.resources.includes(agent.containerInstanceArn) && event.detail.status === 'ACTIVE',
+      ),
+    ).toBe(true);
+  });
+});
