@@ -115,24 +115,8 @@ class DynamoDbClusterRepository implements ClusterRepository {
     return { outcome: 'not-empty', cluster: old };
   }
 
-  async saveTags(name: string, tags: Tag[], expectedVersion: number): Promise<boolean> {
-    const outcome = await this.table.conditional(() =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: clusterKey(name),
-          ConditionExpression: '#version = :expected',
-          UpdateExpression: 'SET #tags = :tags, #version = :next',
-          ExpressionAttributeNames: { '#version': 'version', '#tags': 'tags' },
-          ExpressionAttributeValues: {
-            ':expected': expectedVersion,
-            ':next': expectedVersion + 1,
-            ':tags': tags,
-          },
-        }),
-      ),
-    );
-    return !outcome.failed;
+  saveTags(name: string, tags: Tag[], expectedVersion: number): Promise<boolean> {
+    return this.table.setIfVersion(clusterKey(name), 'tags', tags, expectedVersion);
   }
 }
 

@@ -240,29 +240,18 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
     throw new Error(`Container instance ${id} stayed contended`);
   }
 
-  async saveAttributes(
+  saveAttributes(
     cluster: string,
     id: string,
     attributes: Record<string, string | null>,
     expectedVersion: number,
   ): Promise<boolean> {
-    const outcome = await this.table.conditional(() =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: instanceKey(cluster, id),
-          ConditionExpression: '#version = :expected',
-          UpdateExpression: 'SET #attributes = :attributes, #version = :next',
-          ExpressionAttributeNames: { '#version': 'version', '#attributes': 'attributes' },
-          ExpressionAttributeValues: {
-            ':expected': expectedVersion,
-            ':next': expectedVersion + 1,
-            ':attributes': attributes,
-          },
-        }),
-      ),
+    return this.table.setIfVersion(
+      instanceKey(cluster, id),
+      'attributes',
+      attributes,
+      expectedVersion,
     );
-    return !outcome.failed;
   }
 
   async recordConnection(

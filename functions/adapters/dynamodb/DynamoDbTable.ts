@@ -16,6 +16,7 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -235,6 +236,36 @@ class DynamoDbTable {
         ),
       };
     }
+  }
+
+  /**
+   * Optimistic concurrency in one write: sets `attribute` to `value` and bumps
+   * `version`, only if the item is still at `expectedVersion`. False when
+   * someone wrote first (read again and retry).
+   */
+  async setIfVersion(
+    key: Key,
+    attribute: string,
+    value: NativeAttributeValue,
+    expectedVersion: number,
+  ): Promise<boolean> {
+    const outcome = await this.conditional(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          ConditionExpression: '#version = :expected',
+          UpdateExpression: 'SET #attribute = :value, #version = :next',
+          ExpressionAttributeNames: { '#version': 'version', '#attribute': attribute },
+          ExpressionAttributeValues: {
+            ':expected': expectedVersion,
+            ':next': expectedVersion + 1,
+            ':value': value,
+          },
+        }),
+      ),
+    );
+    return !outcome.failed;
   }
 
   /**

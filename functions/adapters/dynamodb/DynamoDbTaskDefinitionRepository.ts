@@ -1,5 +1,5 @@
 import type { Tag } from '@aws-sdk/client-ecs';
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type Page,
   type PageRequest,
@@ -255,29 +255,13 @@ class DynamoDbTaskDefinitionRepository implements TaskDefinitionRepository {
     );
   }
 
-  async saveTags(
+  saveTags(
     family: string,
     revision: number,
     tags: Tag[],
     expectedVersion: number,
   ): Promise<boolean> {
-    const outcome = await this.table.conditional(() =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: revisionKey(family, revision),
-          ConditionExpression: '#version = :expected',
-          UpdateExpression: 'SET #tags = :tags, #version = :next',
-          ExpressionAttributeNames: { '#version': 'version', '#tags': 'tags' },
-          ExpressionAttributeValues: {
-            ':expected': expectedVersion,
-            ':next': expectedVersion + 1,
-            ':tags': tags,
-          },
-        }),
-      ),
-    );
-    return !outcome.failed;
+    return this.table.setIfVersion(revisionKey(family, revision), 'tags', tags, expectedVersion);
   }
 }
 
