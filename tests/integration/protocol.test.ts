@@ -21,6 +21,21 @@ const OPERATIONS = [
   'TagResource',
   'UntagResource',
   'ListTagsForResource',
+  'RegisterContainerInstance',
+  'DeregisterContainerInstance',
+  'DescribeContainerInstances',
+  'ListContainerInstances',
+  'UpdateContainerInstancesState',
+  'PutAttributes',
+  'ListAttributes',
+  'DeleteAttributes',
+  'RunTask',
+  'StartTask',
+  'StopTask',
+  'DescribeTasks',
+  'ListTasks',
+  'SubmitTaskStateChange',
+  'SubmitContainerStateChange',
 ];
 
 const post = async (target: string | undefined, body: string) => {
@@ -79,7 +94,7 @@ describe('The AWS JSON 1.1 protocol', () => {
       '{"family":"f","containerDefinitions":[{"name":"c","image":"i","memory":"lots"}]}',
       'InvalidParameterException',
     ],
-  ])('answers %s with 400 %s', async (_case, target, body, errorType) => {
+  ])('answers %s with a 400 and its error type', async (_case, target, body, errorType) => {
     const response = await post(target, body);
 
     expect(response.status).toBe(400);
@@ -129,7 +144,7 @@ describe('The AWS JSON 1.1 protocol', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   }, 120_000);
 });

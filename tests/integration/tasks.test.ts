@@ -8,6 +8,7 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
+  StartTaskCommand,
   StopTaskCommand,
   waitUntilTasksRunning,
   waitUntilTasksStopped,
@@ -235,6 +236,65 @@ describe('Tasks through the ECS API', () => {
       memory: 2048,
       pending: 0,
     });
+  });
+
+  it('starts a task on a named instance with StartTask, with overrides, group and tags', async () => {
+    const { cluster, family, agents } = await setup([
+      { ecs, wsUrl: wsUrl(), cluster: '' },
+      { ecs, wsUrl: wsUrl(), cluster: '' },
+    ]);
+    open.push(...agents);
+    const target = agents[1]!.containerInstanceArn;
+
+    const started = await ecs.send(
+      new StartTaskCommand({
+        cluster,
+        taskDefinition: family,
+        containerInstances: [target, 'ffffffffffffffffffffffffffffffff'],
+        group: 'batch',
+        tags: [{ key: 'owner', value: 'me' }],
+        overrides: {
+          containerOverrides: [
+            { name: 'app', command: ['echo', 'hi'], environment: [{ name: 'K', value: 'V' }] },
+          ],
+        },
+      }),
+    );
+    const arn = started.tasks?.[0]?.taskArn ?? '';
+    const { tasks } = await ecs.send(
+      new DescribeTasksCommand({ cluster, tasks: [arn], include: ['TAGS'] }),
+    );
+
+    expect(started.tasks?.[0]).toMatchObject({ containerInstanceArn: target, group: 'batch' });
+    expect(started.failures?.[0]?.reason).toBe('MISSING');
+    expect(tasks?.[0]?.tags).toEqual([{ key: 'owner', value: 'me' }]);
+    expect(tasks?.[0]?.overrides?.containerOverrides?.[0]?.command).toEqual(['echo', 'hi']);
+  });
+
+  it.each([
+    [
+      'six strategies',
+      { placementStrategy: Array.from({ length: 6 }, () => ({ type: 'random' as const })) },
+    ],
+    [
+      'a binpack on an unknown field',
+      { placementStrategy: [{ type: 'binpack' as const, field: 'disk' }] },
+    ],
+    [
+      'an unparsable memberOf',
+      { placementConstraints: [{ type: 'memberOf' as const, expression: 'attribute:x ==' }] },
+    ],
+    [
+      'an override of an unknown container',
+      { overrides: { containerOverrides: [{ name: 'nope' }] } },
+    ],
+  ])('refuses %s with InvalidParameterException', async (_case, input) => {
+    const { cluster, family, agents } = await setup([{ ecs, wsUrl: wsUrl(), cluster: '' }]);
+    open.push(...agents);
+
+    await expect(
+      ecs.send(new RunTaskCommand({ cluster, taskDefinition: family, ...input })),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
   });
 
   it('describes unknown tasks as MISSING failures and lists by filters', async () => {
