@@ -106,6 +106,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     place: (records, ask) => placeOnRecords(records.map(viewOf), ask),
     agents,
     events,
+    instanceEvent: (record) => containerInstances.instanceEvent(record),
     workflows,
     clock,
     arns,

@@ -80,6 +80,8 @@ interface TaskServiceDependencies {
   readonly place: Placer;
   readonly agents: AgentNotifier;
   readonly events: EventPublisher;
+  /** The `ECS Container Instance State Change` event of an instance as it now stands. */
+  readonly instanceEvent: (instance: ContainerInstanceRecord) => EcsEvent;
   readonly workflows: WorkflowStarter;
   readonly clock: Clock;
   readonly arns: ArnContext;
@@ -574,29 +576,43 @@ class TaskService {
   /** DEPROVISIONING → STOPPED: the reservation is given back, once. */
   async finalize(cluster: string, id: string): Promise<void> {
     const now = this.#deps.clock.now();
-    await this.#transition(
+    // Set by the attempt that wins, so that only the call that stopped the task announces it.
+    let stoppedHere = false;
+    const task = await this.#transition(
       cluster,
       id,
-      (current) =>
-        current.lastStatus === 'STOPPED'
-          ? undefined
-          : {
-              ...current,
-              lastStatus: 'STOPPED',
-              desiredStatus: 'STOPPED',
-              stoppedAt: now,
-              executionStoppedAt: current.executionStoppedAt ?? now,
-              stoppingAt: current.stoppingAt ?? now,
-              containers: current.containers.map((c) => ({
-                ...c,
-                lastStatus: 'STOPPED' as TaskStatus,
-              })),
-              stopCode: current.stopCode ?? 'TaskFailedToStart',
-              stoppedReason: current.stoppedReason ?? 'Task stopped',
-              reservationHeld: false,
-              wait: undefined,
-            },
+      (current) => {
+        stoppedHere = current.lastStatus !== 'STOPPED';
+        if (!stoppedHere) return undefined;
+        return {
+          ...current,
+          lastStatus: 'STOPPED',
+          desiredStatus: 'STOPPED',
+          stoppedAt: now,
+          executionStoppedAt: current.executionStoppedAt ?? now,
+          stoppingAt: current.stoppingAt ?? now,
+          containers: current.containers.map((c) => ({
+            ...c,
+            lastStatus: 'STOPPED' as TaskStatus,
+          })),
+          stopCode: current.stopCode ?? 'TaskFailedToStart',
+          stoppedReason: current.stoppedReason ?? 'Task stopped',
+          reservationHeld: false,
+          wait: undefined,
+        };
+      },
       now + this.#deps.settings.stoppedRetentionSeconds * 1000,
+    );
+    if (stoppedHere && task?.containerInstanceId !== undefined) {
+      await this.#announceInstances(cluster, [task.containerInstanceId]);
+    }
+  }
+
+  /** Resources changed on these instances: each one's new state goes out as an event. */
+  async #announceInstances(cluster: string, instanceIds: string[]): Promise<void> {
+    const instances = await this.#deps.instances.getMany(cluster, instanceIds);
+    await this.#deps.events.publish(
+      instances.map((instance) => this.#deps.instanceEvent(instance)),
     );
   }
 
@@ -1002,6 +1018,7 @@ class TaskService {
           ),
         );
         await this.#deps.events.publish(tasks.map((task) => this.taskEvent(task)));
+        await this.#announceInstances(request.cluster, [...reservations.keys()]);
         return { tasks: tasks.map((task) => this.toTask(task, true)), failures };
       }
       // Another request took the room first: look again with fresh numbers.
