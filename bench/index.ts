@@ -6,13 +6,18 @@ import {
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import { type StackProcess, startStackProcess } from '../local/harness';
+import { benchE2e } from './e2e';
 import { benchPlacement } from './placement';
 
 /**
  * `npm run bench [-- part...]`: measures Berth and prints one figure per line
- * as `name: value unit`. Parts: `placement` (the engine alone, no stack), `api`. With BERTH_BENCH_URL set it measures a
- * stack already running there; otherwise it starts its own (on free ports,
- * with a fresh data folder) exactly as `npm start` does.
+ * as `name: value unit`. Parts: `placement` (the engine alone, no stack), `api`,
+ * `e2e` (RunTask → RUNNING on 10 real agents). With BERTH_BENCH_URL set it
+ * measures a stack already running there (`e2e` then also needs
+ * BERTH_BENCH_WS_URL, the agents' WebSocket endpoint, and
+ * BERTH_BENCH_EVENTS_URL, the events stream such as
+ * `http://127.0.0.1:8084/events`); otherwise it starts its own (on free
+ * ports, with a fresh data folder) exactly as `npm start` does.
  */
 
 const percentile = (sorted: number[], p: number): number =>
@@ -67,10 +72,31 @@ const benchApi = async (url: string) => {
   ecs.destroy();
 };
 
+/** Where the stack under measurement answers. */
+interface Target {
+  readonly url: string;
+  /** Set when the bench started the stack itself. */
+  readonly stack?: StackProcess;
+}
+
+const benchE2eOn = async ({ url, stack }: Target) => {
+  const wsUrl = stack ? `ws://127.0.0.1:${stack.ports.websocket}` : process.env.BERTH_BENCH_WS_URL;
+  const eventsUrl = stack
+    ? `http://127.0.0.1:${stack.ports.events}/events`
+    : process.env.BERTH_BENCH_EVENTS_URL;
+  if (!wsUrl || !eventsUrl) {
+    throw new Error(
+      'The e2e part on a stack given by BERTH_BENCH_URL also needs BERTH_BENCH_WS_URL (e.g. ws://127.0.0.1:3001) and BERTH_BENCH_EVENTS_URL (e.g. http://127.0.0.1:8084/events).',
+    );
+  }
+  await benchE2e({ url, wsUrl, eventsUrl });
+};
+
 /** Each part, and whether it needs a running stack. */
-const PARTS: Record<string, { run: (url: string) => Promise<void>; needsStack: boolean }> = {
+const PARTS: Record<string, { run: (target: Target) => Promise<void>; needsStack: boolean }> = {
   placement: { run: () => benchPlacement(), needsStack: false },
-  api: { run: benchApi, needsStack: true },
+  api: { run: ({ url }) => benchApi(url), needsStack: true },
+  e2e: { run: benchE2eOn, needsStack: true },
 };
 
 const main = async () => {
@@ -89,7 +115,7 @@ const main = async () => {
       : await startStackProcess({ verbose: false });
   const url = process.env.BERTH_BENCH_URL ?? stack?.url ?? '';
   try {
-    for (const part of parts) await PARTS[part]?.run(url);
+    for (const part of parts) await PARTS[part]?.run({ url, stack });
   } finally {
     await stack?.stop();
   }
