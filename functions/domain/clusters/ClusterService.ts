@@ -26,6 +26,7 @@ import {
   optionalString,
   optionalStringList,
 } from '../validation/shape';
+import { requireActiveCluster } from './requireActiveCluster';
 
 /**
  * Clusters: create, describe, list, delete.
@@ -201,10 +202,8 @@ class ClusterService {
   }
 
   /** The ACTIVE cluster a request names, or ClusterNotFoundException. */
-  async requireActive(reference: string | undefined): Promise<ClusterRecord> {
-    const record = await this.#deps.clusters.get(clusterNameFrom(reference));
-    if (record?.status !== CLUSTER_STATUS.active) throw new ClusterNotFoundException();
-    return record;
+  requireActive(reference: string | undefined): Promise<ClusterRecord> {
+    return requireActiveCluster(this.#deps.clusters, reference);
   }
 
   toCluster(record: ClusterRecord, include: ReadonlySet<ClusterInclude>): Cluster {

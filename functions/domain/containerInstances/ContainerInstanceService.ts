@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Attribute, ContainerInstance, Failure, Resource, Tag } from '@aws-sdk/client-ecs';
-import { type ArnContext, clusterNameFrom, parseEcsArn } from '../arns';
+import { type ArnContext, parseEcsArn } from '../arns';
+import { requireActiveCluster } from '../clusters/requireActiveCluster';
 import {
   AttributeLimitExceededException,
   ClientException,
@@ -9,7 +10,6 @@ import {
   TargetNotFoundException,
 } from '../errors';
 import {
-  CLUSTER_STATUS,
   CONTAINER_INSTANCE_STATUS,
   type ContainerInstanceRecord,
   type Page,
@@ -390,10 +390,7 @@ class ContainerInstanceService {
   }
 
   async #requireCluster(reference: string | undefined): Promise<string> {
-    const name = clusterNameFrom(reference);
-    const cluster = await this.#deps.clusters.get(name);
-    if (cluster?.status !== CLUSTER_STATUS.active) throw new ClusterNotFoundException();
-    return name;
+    return (await requireActiveCluster(this.#deps.clusters, reference)).name;
   }
 
   /** Built-in attributes from what the agent reported, with ECS's defaults for a host outside EC2. */

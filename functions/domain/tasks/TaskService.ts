@@ -6,13 +6,8 @@ import type {
   TaskDefinition,
   TaskOverride,
 } from '@aws-sdk/client-ecs';
-import {
-  type ArnContext,
-  clusterArn,
-  clusterNameFrom,
-  parseEcsArn,
-  taskDefinitionArn,
-} from '../arns';
+import { type ArnContext, clusterArn, parseEcsArn, taskDefinitionArn } from '../arns';
+import { requireActiveCluster } from '../clusters/requireActiveCluster';
 import { instanceArn } from '../containerInstances/ContainerInstanceService';
 import {
   ClientException,
@@ -21,7 +16,6 @@ import {
   InvalidParameterException,
 } from '../errors';
 import {
-  CLUSTER_STATUS,
   type ContainerInstanceRecord,
   type Page,
   type PageRequest,
@@ -825,10 +819,7 @@ class TaskService {
   }
 
   async #requireCluster(reference: string | undefined): Promise<string> {
-    const name = clusterNameFrom(reference);
-    const cluster = await this.#deps.clusters.get(name);
-    if (cluster?.status !== CLUSTER_STATUS.active) throw new ClusterNotFoundException();
-    return name;
+    return (await requireActiveCluster(this.#deps.clusters, reference)).name;
   }
 
   async #replay(
