@@ -221,6 +221,9 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           SLS_TELEMETRY_DISABLED: '1',
           SLS_NOTIFICATIONS_MODE: 'off',
+          // Two notice lines per request cost serverless-offline a tenth of its
+          // CPU under load; unless someone reads them, only warnings are written.
+          SLS_LOG_LEVEL: options.log ? 'notice' : 'warning',
         },
       },
     );
