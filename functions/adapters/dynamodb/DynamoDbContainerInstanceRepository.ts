@@ -304,20 +304,6 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
     const item = await this.table.get({ pk: `CONNECTION#${connectionId}`, sk: 'CONNECTION' });
     return item ? { cluster: String(item.cluster), id: String(item.id) } : undefined;
   }
-
-  async touch(cluster: string, id: string, at: number): Promise<void> {
-    await this.table.conditional(() =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: instanceKey(cluster, id),
-          ConditionExpression: 'attribute_exists(pk)',
-          UpdateExpression: 'SET lastSeenAt = :at',
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      ),
-    );
-  }
 }
 
 export { DynamoDbContainerInstanceRepository, instanceKey };

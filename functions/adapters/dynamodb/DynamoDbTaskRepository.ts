@@ -1,4 +1,8 @@
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  PutCommand,
+  type PutCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { CLUSTER_STATUS, CONTAINER_INSTANCE_STATUS, type Page } from '../../domain/model';
 import type {
   CreateTasksResult,
@@ -301,6 +305,14 @@ class DynamoDbTaskRepository implements TaskRepository {
           ExpressionAttributeValues: values,
         },
       });
+    }
+    if (items.length === 1) {
+      // Only the task changes: one conditional put, not a transaction (which
+      // costs DynamoDB twice the write capacity and DynamoDB Local far more).
+      const outcome = await this.table.conditional(() =>
+        this.table.client.send(new PutCommand(put.Put as PutCommandInput)),
+      );
+      return !outcome.failed;
     }
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const outcome = await this.table.transact(items);

@@ -65,8 +65,6 @@ interface ContainerInstanceRepository {
   /** Remembers which instance a WebSocket connection belongs to. */
   saveConnection(connectionId: string, cluster: string, id: string, at: number): Promise<void>;
   findConnection(connectionId: string): Promise<{ cluster: string; id: string } | undefined>;
-  /** Records that the agent was heard from. */
-  touch(cluster: string, id: string, at: number): Promise<void>;
 }
 
 export type { ContainerInstanceRepository, RegisterInstanceResult };

@@ -460,9 +460,7 @@ class TaskService {
       return changed ? { ...current, containers } : undefined;
     });
     if (!task) throw new InvalidParameterException('The referenced task was not found.');
-    if (task.containerInstanceId !== undefined) {
-      await this.#deps.instances.touch(cluster, task.containerInstanceId, now);
-    }
+    // No liveness write here: the agent's WebSocket heartbeat keeps it connected.
     if (task.lastStatus === 'RUNNING') await this.#resumeIfWaiting(task, ['start'], 'RUNNING');
     if (task.lastStatus === 'DEPROVISIONING') {
       await this.#resumeIfWaiting(task, ['start', 'run', 'stop'], 'STOPPED');
@@ -1003,13 +1001,15 @@ class TaskService {
         if (replay) return replay;
       }
       if (created.outcome === 'created') {
-        await Promise.all(
-          tasks.map((task) =>
+        // Independent of each other, so side by side: events carry `version`
+        // for ordering (EventBridge promises no order either).
+        await Promise.all([
+          ...tasks.map((task) =>
             this.#deps.workflows.startTaskLifecycle({ cluster: task.cluster, taskId: task.id }),
           ),
-        );
-        await this.#deps.events.publish(tasks.map((task) => this.taskEvent(task)));
-        await this.#announceInstances(request.cluster, [...reservations.keys()]);
+          this.#deps.events.publish(tasks.map((task) => this.taskEvent(task))),
+          this.#announceInstances(request.cluster, [...reservations.keys()]),
+        ]);
         return { tasks: tasks.map((task) => this.toTask(task, true)), failures };
       }
       // Another request took the room first: look again with fresh numbers.
