@@ -8,7 +8,7 @@ import type {
 } from '@aws-sdk/client-ecs';
 import { type ArnContext, clusterArn, parseEcsArn, taskDefinitionArn } from '../arns';
 import { requireActiveCluster } from '../clusters/requireActiveCluster';
-import { instanceArn } from '../containerInstances/ContainerInstanceService';
+import { instanceArn, instanceIdFrom } from '../containerInstances/ContainerInstanceService';
 import {
   ClientException,
   ClusterNotFoundException,
@@ -270,7 +270,7 @@ class TaskService {
     const tasks: Task[] = [];
     const failures: Failure[] = [];
     for (const reference of references) {
-      const id = reference.startsWith('arn:') ? (reference.split('/').at(-1) ?? '') : reference;
+      const id = instanceIdFrom(reference);
       const instance = await this.#deps.instances.get(request.cluster, id);
       if (!instance || instance.status === 'INACTIVE') {
         failures.push({
@@ -375,8 +375,7 @@ class TaskService {
       desiredStatus,
       family,
       startedBy,
-      containerInstanceId:
-        instance === undefined ? undefined : (instance.split('/').at(-1) ?? instance),
+      containerInstanceId: instance === undefined ? undefined : instanceIdFrom(instance),
     });
     return { ...result, items: result.items.map((id) => taskArn(this.#deps.arns, cluster, id)) };
   }
