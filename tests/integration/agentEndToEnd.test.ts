@@ -105,6 +105,12 @@ describe('berth-agent end to end', () => {
       perInstance.set(instance, (perInstance.get(instance) ?? 0) + 1);
     }
     expect([...perInstance.values()]).toEqual([2, 2]);
+    // Each task carries its instance's zone, in RunTask's answer and in DescribeTasks.
+    const zoneOf = (instanceArn: string | undefined) =>
+      instanceArn === a.containerInstanceArn ? 'us-east-1a' : 'us-east-1b';
+    for (const task of [...(run.tasks ?? []), ...(described.tasks ?? [])]) {
+      expect(task.availabilityZone).toBe(zoneOf(task.containerInstanceArn));
+    }
     expect(pids.every((pid) => Number.isInteger(pid) && alive(pid))).toBe(true);
 
     for (const arn of arns) await ecs.send(new StopTaskCommand({ cluster, task: arn }));

@@ -678,7 +678,6 @@ class TaskService {
       resources: [shown.taskArn ?? ''],
       detail: {
         ...(JSON.parse(JSON.stringify(shown)) as Record<string, unknown>),
-        ...(task.availabilityZone === undefined ? {} : { availabilityZone: task.availabilityZone }),
         updatedAt: new Date(this.#deps.clock.now()).toISOString(),
       },
     };
@@ -749,6 +748,7 @@ class TaskService {
       ...timestamps,
       group: task.group,
       launchType: task.launchType,
+      ...(task.availabilityZone === undefined ? {} : { availabilityZone: task.availabilityZone }),
       attachments: [],
       ...(withTags ? { tags: task.tags } : {}),
     };
