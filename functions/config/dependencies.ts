@@ -107,6 +107,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     agents,
     events,
     instanceEvent: (record) => containerInstances.instanceEvent(record),
+    agentLost: (connectionId, owner) => containerInstances.agentLost(connectionId, owner),
     workflows,
     clock,
     arns,

@@ -19,6 +19,7 @@ interface Envelope {
     desiredStatus?: string;
     version?: number;
     status?: string;
+    agentConnected?: boolean;
     taskArn?: string;
   };
 }
@@ -92,6 +93,14 @@ describe('ECS events', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     await agent.close();
+    const disconnectedSeen = Date.now() + 10_000;
+    const lastConnectivity = () =>
+      instancesStream.received
+        .filter((event) => event.resources.includes(agent.containerInstanceArn))
+        .at(-1)?.detail.agentConnected;
+    while (Date.now() < disconnectedSeen && lastConnectivity() !== false) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await tasksStream.close();
     await instancesStream.close();
 
@@ -110,11 +119,16 @@ describe('ECS events', () => {
     ]);
     const versions = ours.map((event) => event.detail.version ?? 0);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
-    expect(
-      instancesStream.received.some(
-        (event) =>
-          event.resources.includes(agent.containerInstanceArn) && event.detail.status === 'ACTIVE',
-      ),
-    ).toBe(true);
+    const instanceEvents = instancesStream.received.filter((event) =>
+      event.resources.includes(agent.containerInstanceArn),
+    );
+    expect(instanceEvents.some((event) => event.detail.status === 'ACTIVE')).toBe(true);
+    // The agent's socket opening and closing are changes of agentConnected, each a new version.
+    const connectivity = instanceEvents.map((event) => event.detail.agentConnected);
+    expect(connectivity).toContain(true);
+    expect(connectivity.at(-1)).toBe(false);
+    const instanceVersions = instanceEvents.map((event) => event.detail.version ?? 0);
+    expect(new Set(instanceVersions).size).toBe(instanceVersions.length);
+    expect(instanceVersions).toEqual([...instanceVersions].sort((a, b) => a - b));
   });
 });

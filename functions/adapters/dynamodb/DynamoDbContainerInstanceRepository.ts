@@ -254,29 +254,73 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
     );
   }
 
-  async recordConnection(
+  async connect(
     cluster: string,
     id: string,
-    connectionId: string | undefined,
+    connectionId: string,
     at: number,
-  ): Promise<void> {
-    await this.table.conditional(() =>
+  ): Promise<ContainerInstanceRecord | undefined> {
+    const outcome = await this.table.conditional(() =>
       this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: instanceKey(cluster, id),
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: 'attribute_exists(pk) AND #status <> :inactive',
           UpdateExpression:
-            connectionId === undefined
-              ? 'SET lastSeenAt = :at REMOVE connectionId'
-              : 'SET lastSeenAt = :at, connectionId = :connection',
+            'SET lastSeenAt = :at, connectionId = :connection, #version = #version + :one',
+          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
           ExpressionAttributeValues: {
             ':at': at,
-            ...(connectionId === undefined ? {} : { ':connection': connectionId }),
+            ':connection': connectionId,
+            ':inactive': CONTAINER_INSTANCE_STATUS.inactive,
+            ':one': 1,
           },
+          ReturnValues: 'ALL_NEW',
         }),
       ),
     );
+    return outcome.failed ? undefined : toRecord(outcome.result.Attributes ?? {});
+  }
+
+  async disconnect(
+    cluster: string,
+    id: string,
+    connectionId: string,
+  ): Promise<ContainerInstanceRecord | undefined> {
+    const outcome = await this.table.conditional(() =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: instanceKey(cluster, id),
+          ConditionExpression: 'connectionId = :connection',
+          UpdateExpression: 'SET #version = #version + :one REMOVE connectionId',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':connection': connectionId, ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return outcome.failed ? undefined : toRecord(outcome.result.Attributes ?? {});
+  }
+
+  async recordHeartbeat(
+    cluster: string,
+    id: string,
+    connectionId: string,
+    at: number,
+  ): Promise<boolean> {
+    const outcome = await this.table.conditional(() =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: instanceKey(cluster, id),
+          ConditionExpression: 'connectionId = :connection',
+          UpdateExpression: 'SET lastSeenAt = :at',
+          ExpressionAttributeValues: { ':at': at, ':connection': connectionId },
+        }),
+      ),
+    );
+    return !outcome.failed;
   }
 
   async saveConnection(

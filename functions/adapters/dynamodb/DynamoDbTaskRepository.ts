@@ -279,12 +279,15 @@ class DynamoDbTaskRepository implements TaskRepository {
     if (task.containerInstanceId !== undefined && (clusterSets.length > 0 || releasing)) {
       const values: Record<string, unknown> = {};
       const names: Record<string, string> = {};
-      const sets = counterClauses(deltas, values as Record<string, number>, 'i');
+      // Every change of an instance is a new version (ECS: detail.version of its events).
+      const sets = [...counterClauses(deltas, values as Record<string, number>, 'i')];
+      names['#version'] = 'version';
+      values[':one'] = 1;
+      sets.push('#version = #version + :one');
       let portsClause = '';
       if (releasing) {
         values[':cpu'] = task.reservation.cpu;
         values[':memory'] = task.reservation.memory;
-        values[':one'] = 1;
         names['#group'] = task.group;
         sets.push(
           'remainingCpu = remainingCpu + :cpu',
@@ -301,7 +304,7 @@ class DynamoDbTaskRepository implements TaskRepository {
           TableName: this.table.tableName,
           Key: instanceKey(task.cluster, task.containerInstanceId),
           UpdateExpression: `SET ${sets.join(', ')}${portsClause}`,
-          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
       });

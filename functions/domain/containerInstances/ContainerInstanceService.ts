@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Attribute, ContainerInstance, Failure, Resource, Tag } from '@aws-sdk/client-ecs';
-import { type ArnContext, parseEcsArn } from '../arns';
+import { type ArnContext, clusterNameFrom, parseEcsArn } from '../arns';
 import { requireActiveCluster } from '../clusters/requireActiveCluster';
 import {
   AttributeLimitExceededException,
@@ -316,6 +316,62 @@ class ContainerInstanceService {
       .filter((attribute) => name === undefined || attribute.name === name)
       .filter((attribute) => value === undefined || attribute.value === value);
     return { items, ...(instances.nextToken ? { nextToken: instances.nextToken } : {}) };
+  }
+
+  // ── The agents' sockets (functions/websocket/agentSocket.ts) ────────────────
+  // Connecting and losing the socket are state changes a user sees
+  // (`agentConnected`), so each is a new version with its event; a heartbeat
+  // only keeps the instance counted as connected.
+
+  /**
+   * `$connect`: ties the socket to its instance. Returns the instance's cluster
+   * and id, or undefined when the instance is unknown or INACTIVE.
+   */
+  async connectAgent(
+    clusterReference: string | undefined,
+    instanceReference: string,
+    connectionId: string,
+  ): Promise<{ cluster: string; id: string } | undefined> {
+    const cluster = clusterNameFrom(clusterReference);
+    const id = instanceIdFrom(instanceReference);
+    const known = await this.#deps.instances.get(cluster, id);
+    if (!known || known.status === CONTAINER_INSTANCE_STATUS.inactive) return undefined;
+    const now = this.#deps.clock.now();
+    await this.#deps.instances.saveConnection(connectionId, cluster, id, now);
+    const connected = await this.#deps.instances.connect(cluster, id, connectionId, now);
+    if (!connected) return undefined;
+    await this.#deps.events.publish([this.instanceEvent(connected)]);
+    return { cluster, id };
+  }
+
+  /**
+   * A `sync` or `heartbeat` on a socket: the agent is alive. A socket the
+   * instance no longer holds (a push to it failed once) is taken back, since
+   * a message just came through it. Undefined for an unknown socket.
+   */
+  async agentHeard(connectionId: string): Promise<{ cluster: string; id: string } | undefined> {
+    const owner = await this.#deps.instances.findConnection(connectionId);
+    if (!owner) return undefined;
+    const now = this.#deps.clock.now();
+    const { cluster, id } = owner;
+    if (await this.#deps.instances.recordHeartbeat(cluster, id, connectionId, now)) return owner;
+    const connected = await this.#deps.instances.connect(cluster, id, connectionId, now);
+    if (!connected) return undefined;
+    await this.#deps.events.publish([this.instanceEvent(connected)]);
+    return owner;
+  }
+
+  /** `$disconnect`, or a push that found the socket gone. */
+  async agentLost(connectionId: string, owner?: { cluster: string; id: string }): Promise<void> {
+    const instance = owner ?? (await this.#deps.instances.findConnection(connectionId));
+    if (!instance) return;
+    const disconnected = await this.#deps.instances.disconnect(
+      instance.cluster,
+      instance.id,
+      connectionId,
+    );
+    // Undefined: a newer socket already replaced this one, so nothing changed.
+    if (disconnected) await this.#deps.events.publish([this.instanceEvent(disconnected)]);
   }
 
   /** Whether the agent is connected and was heard from recently enough. */

@@ -55,13 +55,32 @@ interface ContainerInstanceRepository {
     attributes: Record<string, string | null>,
     expectedVersion: number,
   ): Promise<boolean>;
-  /** Records the agent's connection (or its loss, with `undefined`) and when it was seen. */
-  recordConnection(
+  /**
+   * The agent opened a socket: records it and when, as a new version of the
+   * instance. Undefined when the instance is unknown or INACTIVE.
+   */
+  connect(
     cluster: string,
     id: string,
-    connectionId: string | undefined,
+    connectionId: string,
     at: number,
-  ): Promise<void>;
+  ): Promise<ContainerInstanceRecord | undefined>;
+  /**
+   * The agent's socket `connectionId` is gone: forgets it, as a new version of
+   * the instance. Undefined when the instance no longer holds that socket (a
+   * newer one replaced it, or it was already forgotten).
+   */
+  disconnect(
+    cluster: string,
+    id: string,
+    connectionId: string,
+  ): Promise<ContainerInstanceRecord | undefined>;
+  /**
+   * The agent was heard from on the socket the instance holds (no new
+   * version: nothing a user sees changed). False when the instance holds no
+   * socket or another one.
+   */
+  recordHeartbeat(cluster: string, id: string, connectionId: string, at: number): Promise<boolean>;
   /** Remembers which instance a WebSocket connection belongs to. */
   saveConnection(connectionId: string, cluster: string, id: string, at: number): Promise<void>;
   findConnection(connectionId: string): Promise<{ cluster: string; id: string } | undefined>;

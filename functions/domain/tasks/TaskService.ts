@@ -76,6 +76,11 @@ interface TaskServiceDependencies {
   readonly events: EventPublisher;
   /** The `ECS Container Instance State Change` event of an instance as it now stands. */
   readonly instanceEvent: (instance: ContainerInstanceRecord) => EcsEvent;
+  /** A push found the agent's socket gone: the instance is disconnected (and says so). */
+  readonly agentLost: (
+    connectionId: string,
+    owner: { cluster: string; id: string },
+  ) => Promise<void>;
   readonly workflows: WorkflowStarter;
   readonly clock: Clock;
   readonly arns: ArnContext;
@@ -776,12 +781,7 @@ class TaskService {
     if (instance?.connectionId === undefined) return;
     const delivered = await this.#deps.agents.push(instance.connectionId, [this.toAgentTask(task)]);
     if (!delivered) {
-      await this.#deps.instances.recordConnection(
-        task.cluster,
-        instance.id,
-        undefined,
-        instance.lastSeenAt,
-      );
+      await this.#deps.agentLost(instance.connectionId, { cluster: task.cluster, id: instance.id });
     }
   }
 
@@ -1000,13 +1000,18 @@ class TaskService {
         if (replay) return replay;
       }
       if (created.outcome === 'created') {
-        // Independent of each other, so side by side: events carry `version`
-        // for ordering (EventBridge promises no order either).
+        // The PROVISIONING events go out before the workflows start, so that
+        // they precede PENDING; the instances' news goes out meanwhile.
+        const startWorkflows = async () => {
+          await this.#deps.events.publish(tasks.map((task) => this.taskEvent(task)));
+          await Promise.all(
+            tasks.map((task) =>
+              this.#deps.workflows.startTaskLifecycle({ cluster: task.cluster, taskId: task.id }),
+            ),
+          );
+        };
         await Promise.all([
-          ...tasks.map((task) =>
-            this.#deps.workflows.startTaskLifecycle({ cluster: task.cluster, taskId: task.id }),
-          ),
-          this.#deps.events.publish(tasks.map((task) => this.taskEvent(task))),
+          startWorkflows(),
           this.#announceInstances(request.cluster, [...reservations.keys()]),
         ]);
         return { tasks: tasks.map((task) => this.toTask(task, true)), failures };
