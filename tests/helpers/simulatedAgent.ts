@@ -25,6 +25,8 @@ interface SimulatedAgent {
   readonly seen: PushedTask[];
   /** How to answer tasks from now on. */
   behave(behaviour: Behaviour): void;
+  /** Sends one `heartbeat` on the socket (the simulated agent sends none on its own). */
+  heartbeat(): void;
   close(): Promise<void>;
 }
 
@@ -102,6 +104,7 @@ const startSimulatedAgent = async (options: {
     behave: (next) => {
       behaviour = next;
     },
+    heartbeat: () => socket?.send(JSON.stringify({ action: 'heartbeat' })),
     close: async () => {
       if (!socket) return;
       const closed = new Promise((resolve) => socket?.once('close', resolve));

@@ -215,9 +215,11 @@ describe('Container instances through the ECS API', () => {
       { name: 'stack', value: 'blue', targetType: 'container-instance', targetId },
     ]);
     expect(after.attributes).toEqual([]);
-    await expect(tooMany).rejects.toBeInstanceOf(AttributeLimitExceededException);
-    await expect(badName).rejects.toBeInstanceOf(InvalidParameterException);
-    await expect(unknown).rejects.toBeInstanceOf(TargetNotFoundException);
+    await Promise.all([
+      expect(tooMany).rejects.toBeInstanceOf(AttributeLimitExceededException),
+      expect(badName).rejects.toBeInstanceOf(InvalidParameterException),
+      expect(unknown).rejects.toBeInstanceOf(TargetNotFoundException),
+    ]);
   });
 
   it('deregisters an idle instance; refuses a busy one unless forced', async () => {

@@ -1,11 +1,14 @@
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateClusterCommand,
+  DescribeContainerInstancesCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
   waitUntilTasksStopped,
 } from '@aws-sdk/client-ecs';
-import { ecsClient, uniqueName } from '../helpers/clients';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { credentials, ecsClient, uniqueName } from '../helpers/clients';
 import { startSimulatedAgent } from '../helpers/simulatedAgent';
 
 interface Envelope {
@@ -130,5 +133,92 @@ describe('ECS events', () => {
     const instanceVersions = instanceEvents.map((event) => event.detail.version ?? 0);
     expect(new Set(instanceVersions).size).toBe(instanceVersions.length);
     expect(instanceVersions).toEqual([...instanceVersions].sort((a, b) => a - b));
+  });
+
+  it('disconnects an agent that fell silent without closing its socket, and reconnects it when it speaks', async () => {
+    // Prepare: a connected agent last heard from ten minutes ago.
+    const instancesStream = await subscribe(
+      'detail-type=ECS%20Container%20Instance%20State%20Change',
+    );
+    const cluster = uniqueName('silent');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const agent = await startSimulatedAgent({
+      ecs,
+      wsUrl: process.env.BERTH_TEST_WS_URL ?? '',
+      cluster,
+    });
+    const id = agent.containerInstanceArn.split('/').at(-1) ?? '';
+    const dynamo = new DynamoDBClient({
+      endpoint: process.env.BERTH_TEST_DYNAMODB_URL,
+      region: 'us-east-1',
+      credentials,
+    });
+    await dynamo.send(
+      new UpdateItemCommand({
+        TableName: 'berth-local-resources',
+        Key: { pk: { S: `CLUSTER#${cluster}` }, sk: { S: `INSTANCE#${id}` } },
+        UpdateExpression: 'SET lastSeenAt = :then',
+        ExpressionAttributeValues: { ':then': { N: String(Date.now() - 10 * 60_000) } },
+      }),
+    );
+    const lambda = new LambdaClient({
+      endpoint: process.env.BERTH_TEST_LAMBDA_URL,
+      region: 'us-east-1',
+      credentials,
+    });
+    const connected = async () =>
+      (
+        await ecs.send(
+          new DescribeContainerInstancesCommand({
+            cluster,
+            containerInstances: [agent.containerInstanceArn],
+          }),
+        )
+      ).containerInstances?.[0]?.agentConnected;
+    const ours = () =>
+      instancesStream.received.filter((event) =>
+        event.resources.includes(agent.containerInstanceArn),
+      );
+    const waitForEvent = async (agentConnected: boolean, after: number) => {
+      const deadline = Date.now() + 10_000;
+      while (
+        Date.now() < deadline &&
+        !ours()
+          .slice(after)
+          .some((event) => event.detail.agentConnected === agentConnected)
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+
+    // Act: the one-minute schedule runs; later the agent speaks again.
+    const eventsBeforeSweep = ours().length;
+    const swept = await lambda.send(
+      new InvokeCommand({ FunctionName: 'berth-local-sweepAgents', Payload: Buffer.from('{}') }),
+    );
+    const result = JSON.parse(Buffer.from(swept.Payload ?? []).toString()) as {
+      disconnected: number;
+    };
+    await waitForEvent(false, eventsBeforeSweep);
+    const afterSweep = await connected();
+    const eventsBeforeHeartbeat = ours().length;
+    agent.heartbeat();
+    await waitForEvent(true, eventsBeforeHeartbeat);
+    const afterHeartbeat = await connected();
+    await agent.close();
+    await instancesStream.close();
+    dynamo.destroy();
+    lambda.destroy();
+
+    // Assess
+    expect(result.disconnected).toBeGreaterThanOrEqual(1);
+    expect(afterSweep).toBe(false);
+    expect(afterHeartbeat).toBe(true);
+    const connectivity = ours()
+      .slice(eventsBeforeSweep)
+      .map((event) => event.detail.agentConnected);
+    expect(connectivity.slice(0, 2)).toEqual([false, true]);
+    const versions = ours().map((event) => event.detail.version ?? 0);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
   });
 });

@@ -60,6 +60,7 @@ describe('osls package', () => {
       'HealthLambdaFunction',
       'ProvisionTaskLambdaFunction',
       'PurgeTaskDefinitionLambdaFunction',
+      'SweepAgentsLambdaFunction',
       'SweepTaskDefinitionsLambdaFunction',
       'SweepTasksLambdaFunction',
     ]);
@@ -69,7 +70,7 @@ describe('osls package', () => {
       'berth-ci-task-definition-cleanup',
       'berth-ci-task-lifecycle',
     ]);
-    expect(rules).toEqual(['rate(1 minute)', 'rate(1 minute)']);
+    expect(rules).toEqual(['rate(1 minute)', 'rate(1 minute)', 'rate(1 minute)']);
   });
 
   it('wires the state machines to their Lambdas, not to hard-coded ARNs', () => {

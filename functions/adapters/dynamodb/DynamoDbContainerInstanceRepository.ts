@@ -15,9 +15,12 @@ import { type DynamoDbTable, type Item, withoutKeys } from './DynamoDbTable';
 /**
  * Container instances live in their cluster's partition:
  *
- * | pk               | sk                 |
- * |------------------|--------------------|
- * | `CLUSTER#<name>` | `INSTANCE#<id>`    |
+ * | pk               | sk                 | gsi1pk (while a socket is held) | gsi1sk         |
+ * |------------------|--------------------|---------------------------------|----------------|
+ * | `CLUSTER#<name>` | `INSTANCE#<id>`    | `AGENTS#CONNECTED`              | `<name>#<id>`  |
+ *
+ * The index lists every instance holding an agent socket, across clusters, so
+ * that the sweeper finds agents that fell silent without closing it.
  *
  * `usedPorts` is a DynamoDB string set (absent when empty, as DynamoDB has no
  * empty sets), so that reservations can test and add ports atomically.
@@ -28,6 +31,11 @@ const instanceKey = (cluster: string, id: string) => ({
   sk: `INSTANCE#${id}`,
 });
 const clusterKey = (cluster: string) => ({ pk: `CLUSTER#${cluster}`, sk: 'CLUSTER' });
+const CONNECTED_AGENTS = 'AGENTS#CONNECTED';
+const connectedListing = (cluster: string, id: string) => ({
+  gsi1pk: CONNECTED_AGENTS,
+  gsi1sk: `${cluster}#${id}`,
+});
 
 const toRecord = (item: Item): ContainerInstanceRecord => {
   const { type: _type, usedPorts, ...rest } = withoutKeys<Item>(item);
@@ -43,6 +51,7 @@ const toItem = (record: ContainerInstanceRecord): Item => {
     ...rest,
     ...instanceKey(record.cluster, record.id),
     type: 'instance',
+    ...(record.connectionId === undefined ? {} : connectedListing(record.cluster, record.id)),
     ...(usedPorts.length > 0 ? { usedPorts: new Set(usedPorts) } : {}),
   };
 };
@@ -202,7 +211,7 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
             ? '#status <> :inactive'
             : '#status <> :inactive AND runningTasksCount = :zero AND pendingTasksCount = :zero',
           UpdateExpression:
-            'SET #status = :inactive, #version = #version + :one REMOVE connectionId',
+            'SET #status = :inactive, #version = #version + :one REMOVE connectionId, gsi1pk, gsi1sk',
           ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
           ExpressionAttributeValues: {
             ':inactive': CONTAINER_INSTANCE_STATUS.inactive,
@@ -227,6 +236,7 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
         instance: {
           ...current,
           status: CONTAINER_INSTANCE_STATUS.inactive,
+          connectionId: undefined,
           version: current.version + 1,
         },
       };
@@ -267,11 +277,13 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
           Key: instanceKey(cluster, id),
           ConditionExpression: 'attribute_exists(pk) AND #status <> :inactive',
           UpdateExpression:
-            'SET lastSeenAt = :at, connectionId = :connection, #version = #version + :one',
+            'SET lastSeenAt = :at, connectionId = :connection, #version = #version + :one, gsi1pk = :listing, gsi1sk = :sortKey',
           ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
           ExpressionAttributeValues: {
             ':at': at,
             ':connection': connectionId,
+            ':listing': CONNECTED_AGENTS,
+            ':sortKey': connectedListing(cluster, id).gsi1sk,
             ':inactive': CONTAINER_INSTANCE_STATUS.inactive,
             ':one': 1,
           },
@@ -286,21 +298,39 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
     cluster: string,
     id: string,
     connectionId: string,
+    silentBefore?: number,
   ): Promise<ContainerInstanceRecord | undefined> {
     const outcome = await this.table.conditional(() =>
       this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: instanceKey(cluster, id),
-          ConditionExpression: 'connectionId = :connection',
-          UpdateExpression: 'SET #version = #version + :one REMOVE connectionId',
+          ConditionExpression:
+            silentBefore === undefined
+              ? 'connectionId = :connection'
+              : 'connectionId = :connection AND lastSeenAt < :before',
+          UpdateExpression: 'SET #version = #version + :one REMOVE connectionId, gsi1pk, gsi1sk',
           ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':connection': connectionId, ':one': 1 },
+          ExpressionAttributeValues: {
+            ':connection': connectionId,
+            ':one': 1,
+            ...(silentBefore === undefined ? {} : { ':before': silentBefore }),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       ),
     );
     return outcome.failed ? undefined : toRecord(outcome.result.Attributes ?? {});
+  }
+
+  async listSilentAgents(before: number): Promise<ContainerInstanceRecord[]> {
+    const items = await this.table.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :listing',
+      FilterExpression: 'lastSeenAt < :before',
+      ExpressionAttributeValues: { ':listing': CONNECTED_AGENTS, ':before': before },
+    });
+    return items.map(toRecord);
   }
 
   async recordHeartbeat(

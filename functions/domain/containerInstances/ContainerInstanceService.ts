@@ -374,6 +374,29 @@ class ContainerInstanceService {
     if (disconnected) await this.#deps.events.publish([this.instanceEvent(disconnected)]);
   }
 
+  /**
+   * Scheduled: an agent silent for longer than the disconnect interval whose
+   * socket never closed is disconnected for good, with its event (reads
+   * already counted it disconnected). Returns how many.
+   */
+  async sweepSilentAgents(): Promise<number> {
+    const before = this.#deps.clock.now() - this.#deps.disconnectAfterMs;
+    let swept = 0;
+    for (const record of await this.#deps.instances.listSilentAgents(before)) {
+      if (record.connectionId === undefined) continue;
+      const disconnected = await this.#deps.instances.disconnect(
+        record.cluster,
+        record.id,
+        record.connectionId,
+        before,
+      );
+      if (!disconnected) continue;
+      await this.#deps.events.publish([this.instanceEvent(disconnected)]);
+      swept += 1;
+    }
+    return swept;
+  }
+
   /** Whether the agent is connected and was heard from recently enough. */
   agentConnected(record: ContainerInstanceRecord): boolean {
     return (

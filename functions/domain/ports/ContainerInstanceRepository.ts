@@ -67,14 +67,18 @@ interface ContainerInstanceRepository {
   ): Promise<ContainerInstanceRecord | undefined>;
   /**
    * The agent's socket `connectionId` is gone: forgets it, as a new version of
-   * the instance. Undefined when the instance no longer holds that socket (a
-   * newer one replaced it, or it was already forgotten).
+   * the instance. With `silentBefore`, only if the agent was last heard from
+   * before then. Undefined when nothing changed (a newer socket replaced it,
+   * it was already forgotten, or the agent spoke since).
    */
   disconnect(
     cluster: string,
     id: string,
     connectionId: string,
+    silentBefore?: number,
   ): Promise<ContainerInstanceRecord | undefined>;
+  /** Instances of every cluster holding an agent socket, last heard from before `before`. */
+  listSilentAgents(before: number): Promise<ContainerInstanceRecord[]>;
   /**
    * The agent was heard from on the socket the instance holds (no new
    * version: nothing a user sees changed). False when the instance holds no
