@@ -3,6 +3,7 @@ import {
   DescribeContainerInstancesCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
+  waitUntilTasksRunning,
 } from '@aws-sdk/client-ecs';
 import { DynamoDbContainerInstanceRepository } from '../../functions/adapters/dynamodb/DynamoDbContainerInstanceRepository';
 import {
@@ -58,10 +59,15 @@ describe('Reservations under interleaved writes', () => {
       cluster,
       cpu: 1024,
       memory: 2048,
-      behaviour: 'ignore',
     });
     const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family }));
-    const taskId = taskIdFrom(run.tasks?.[0]?.taskArn ?? '');
+    const taskArn = run.tasks?.[0]?.taskArn ?? '';
+    // RUNNING: its workflow now only waits, so nothing else writes the task meanwhile.
+    await waitUntilTasksRunning(
+      { client: ecs, maxWaitTime: 30, minDelay: 1 },
+      { cluster, tasks: [taskArn] },
+    );
+    const taskId = taskIdFrom(taskArn);
     const instanceId = instanceIdFrom(agent.containerInstanceArn);
     // The adapters take their credentials from the environment, as in Lambda.
     process.env.AWS_ACCESS_KEY_ID ??= credentials.accessKeyId;

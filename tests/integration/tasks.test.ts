@@ -122,6 +122,15 @@ describe('Tasks through the ECS API', () => {
     });
     expect(tasks?.[0]?.startedAt).toBeInstanceOf(Date);
     expect(tasks?.[0]?.stoppedAt).toBeInstanceOf(Date);
+    // Handed to its agent (connectivity) before it ran; no health checks run, so UNKNOWN.
+    expect(tasks?.[0]).toMatchObject({ connectivity: 'CONNECTED', healthStatus: 'UNKNOWN' });
+    expect(tasks?.[0]?.connectivityAt?.getTime()).toBeGreaterThanOrEqual(
+      tasks?.[0]?.createdAt?.getTime() ?? Number.NaN,
+    );
+    expect(tasks?.[0]?.connectivityAt?.getTime()).toBeLessThanOrEqual(
+      tasks?.[0]?.startedAt?.getTime() ?? Number.NaN,
+    );
+    expect(tasks?.[0]?.containers?.[0]?.healthStatus).toBe('UNKNOWN');
     expect(await remaining(cluster, instance)).toEqual({
       cpu: 1024,
       memory: 2048,

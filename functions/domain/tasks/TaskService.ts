@@ -437,6 +437,8 @@ class TaskService {
           ...current,
           lastStatus: 'RUNNING',
           startedAt: now,
+          // Set here too when a resync handed the task over before its Provision step.
+          connectivityAt: current.connectivityAt ?? now,
           pullStartedAt: pullStartedAt ?? current.pullStartedAt,
           pullStoppedAt: pullStoppedAt ?? current.pullStoppedAt,
           containers,
@@ -497,7 +499,9 @@ class TaskService {
   /** PROVISIONING → PENDING, and the task goes to its agent. */
   async provision(cluster: string, id: string): Promise<{ status: TaskStatus }> {
     const task = await this.#transition(cluster, id, (current) =>
-      current.lastStatus === 'PROVISIONING' ? { ...current, lastStatus: 'PENDING' } : undefined,
+      current.lastStatus === 'PROVISIONING'
+        ? { ...current, lastStatus: 'PENDING', connectivityAt: this.#deps.clock.now() }
+        : undefined,
     );
     if (!task) return { status: 'STOPPED' };
     await this.#notifyAgent(task);
@@ -694,6 +698,7 @@ class TaskService {
       (
         [
           ['createdAt', task.createdAt],
+          ['connectivityAt', task.connectivityAt],
           ['pullStartedAt', task.pullStartedAt],
           ['pullStoppedAt', task.pullStoppedAt],
           ['startedAt', task.startedAt],
@@ -729,6 +734,7 @@ class TaskService {
         name: container.name,
         image: container.image,
         lastStatus: container.lastStatus,
+        healthStatus: 'UNKNOWN',
         ...(container.exitCode === undefined ? {} : { exitCode: container.exitCode }),
         ...(container.reason === undefined ? {} : { reason: container.reason }),
         ...(container.runtimeId === undefined ? {} : { runtimeId: container.runtimeId }),
@@ -753,6 +759,10 @@ class TaskService {
       ...timestamps,
       group: task.group,
       launchType: task.launchType,
+      ...(task.connectivityAt === undefined ? {} : { connectivity: 'CONNECTED' as const }),
+      // Berth runs no container health checks (yet): ECS says UNKNOWN then.
+      healthStatus: 'UNKNOWN',
+      enableExecuteCommand: false,
       ...(task.availabilityZone === undefined ? {} : { availabilityZone: task.availabilityZone }),
       attachments: [],
       ...(withTags ? { tags: task.tags } : {}),

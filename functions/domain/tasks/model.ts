@@ -79,6 +79,8 @@ interface TaskRecord {
   readonly lastStatus: TaskStatus;
   readonly desiredStatus: 'RUNNING' | 'STOPPED';
   readonly createdAt: number;
+  /** When the task was handed to its agent (PENDING): ECS's `connectivityAt`. */
+  readonly connectivityAt?: number | undefined;
   readonly pullStartedAt?: number | undefined;
   readonly pullStoppedAt?: number | undefined;
   readonly startedAt?: number | undefined;
