@@ -164,29 +164,17 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
     );
   }
 
-  async setStatus(
+  setStatus(
     cluster: string,
     id: string,
     status: 'ACTIVE' | 'DRAINING',
   ): Promise<ContainerInstanceRecord | undefined> {
-    const outcome = await this.table.conditional(() =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: instanceKey(cluster, id),
-          ConditionExpression: 'attribute_exists(pk) AND #status <> :inactive',
-          UpdateExpression: 'SET #status = :status, #version = #version + :one',
-          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-          ExpressionAttributeValues: {
-            ':status': status,
-            ':inactive': CONTAINER_INSTANCE_STATUS.inactive,
-            ':one': 1,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
-    );
-    return outcome.failed ? undefined : toRecord(outcome.result.Attributes ?? {});
+    return this.#updateInstance(cluster, id, {
+      condition: 'attribute_exists(pk) AND #status <> :inactive',
+      set: ['#status = :status'],
+      names: { '#status': 'status' },
+      values: { ':status': status, ':inactive': CONTAINER_INSTANCE_STATUS.inactive },
+    });
   }
 
   async deregister(
@@ -264,63 +252,48 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
     );
   }
 
-  async connect(
+  connect(
     cluster: string,
     id: string,
     connectionId: string,
     at: number,
   ): Promise<ContainerInstanceRecord | undefined> {
-    const outcome = await this.table.conditional(() =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: instanceKey(cluster, id),
-          ConditionExpression: 'attribute_exists(pk) AND #status <> :inactive',
-          UpdateExpression:
-            'SET lastSeenAt = :at, connectionId = :connection, #version = #version + :one, gsi1pk = :listing, gsi1sk = :sortKey',
-          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-          ExpressionAttributeValues: {
-            ':at': at,
-            ':connection': connectionId,
-            ':listing': CONNECTED_AGENTS,
-            ':sortKey': connectedListing(cluster, id).gsi1sk,
-            ':inactive': CONTAINER_INSTANCE_STATUS.inactive,
-            ':one': 1,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
-    );
-    return outcome.failed ? undefined : toRecord(outcome.result.Attributes ?? {});
+    return this.#updateInstance(cluster, id, {
+      condition: 'attribute_exists(pk) AND #status <> :inactive',
+      set: [
+        'lastSeenAt = :at',
+        'connectionId = :connection',
+        'gsi1pk = :listing',
+        'gsi1sk = :sortKey',
+      ],
+      names: { '#status': 'status' },
+      values: {
+        ':at': at,
+        ':connection': connectionId,
+        ':listing': CONNECTED_AGENTS,
+        ':sortKey': connectedListing(cluster, id).gsi1sk,
+        ':inactive': CONTAINER_INSTANCE_STATUS.inactive,
+      },
+    });
   }
 
-  async disconnect(
+  disconnect(
     cluster: string,
     id: string,
     connectionId: string,
     silentBefore?: number,
   ): Promise<ContainerInstanceRecord | undefined> {
-    const outcome = await this.table.conditional(() =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: instanceKey(cluster, id),
-          ConditionExpression:
-            silentBefore === undefined
-              ? 'connectionId = :connection'
-              : 'connectionId = :connection AND lastSeenAt < :before',
-          UpdateExpression: 'SET #version = #version + :one REMOVE connectionId, gsi1pk, gsi1sk',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: {
-            ':connection': connectionId,
-            ':one': 1,
-            ...(silentBefore === undefined ? {} : { ':before': silentBefore }),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
-    );
-    return outcome.failed ? undefined : toRecord(outcome.result.Attributes ?? {});
+    return this.#updateInstance(cluster, id, {
+      condition:
+        silentBefore === undefined
+          ? 'connectionId = :connection'
+          : 'connectionId = :connection AND lastSeenAt < :before',
+      remove: ['connectionId', 'gsi1pk', 'gsi1sk'],
+      values: {
+        ':connection': connectionId,
+        ...(silentBefore === undefined ? {} : { ':before': silentBefore }),
+      },
+    });
   }
 
   async listSilentAgents(before: number): Promise<ContainerInstanceRecord[]> {
@@ -377,6 +350,40 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
   async findConnection(connectionId: string): Promise<{ cluster: string; id: string } | undefined> {
     const item = await this.table.get({ pk: `CONNECTION#${connectionId}`, sk: 'CONNECTION' });
     return item ? { cluster: String(item.cluster), id: String(item.id) } : undefined;
+  }
+
+  /**
+   * One conditional update of an instance that is a new version of it:
+   * the instance as it now stands, or undefined when the condition failed.
+   */
+  async #updateInstance(
+    cluster: string,
+    id: string,
+    update: {
+      condition: string;
+      set?: string[];
+      remove?: string[];
+      names?: Record<string, string>;
+      values: Record<string, unknown>;
+    },
+  ): Promise<ContainerInstanceRecord | undefined> {
+    const outcome = await this.table.conditional(() =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: instanceKey(cluster, id),
+          ConditionExpression: update.condition,
+          UpdateExpression: [
+            `SET ${['#version = #version + :one', ...(update.set ?? [])].join(', ')}`,
+            ...(update.remove ? [`REMOVE ${update.remove.join(', ')}`] : []),
+          ].join(' '),
+          ExpressionAttributeNames: { ...update.names, '#version': 'version' },
+          ExpressionAttributeValues: { ...update.values, ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return outcome.failed ? undefined : toRecord(outcome.result.Attributes ?? {});
   }
 }
 
