@@ -17,6 +17,7 @@ import {
   TargetNotFoundException,
   UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
+import WebSocket from 'ws';
 import { ecsClient, uniqueName } from '../helpers/clients';
 import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAgent';
 
@@ -306,5 +307,50 @@ describe('Container instances through the ECS API', () => {
     await expect(
       ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: [] })),
     ).rejects.toBeInstanceOf(ClientException);
+  });
+
+  it('refuses an agent socket without an instance, for an unknown one and for a deregistered one', async () => {
+    // Prepare
+    const cluster = await newCluster();
+    const gone = await startSimulatedAgent({ ecs, wsUrl: wsUrl(), cluster, connect: false });
+    await ecs.send(
+      new DeregisterContainerInstanceCommand({
+        cluster,
+        containerInstance: gone.containerInstanceArn,
+      }),
+    );
+    /** The HTTP status that answers the WebSocket upgrade (101 when it is accepted). */
+    const upgrade = (query: string) =>
+      new Promise<number>((resolve) => {
+        const socket = new WebSocket(`${wsUrl()}?${query}`);
+        socket.once('open', () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.once('unexpected-response', (_request, response) => {
+          resolve(response.statusCode ?? 0);
+          socket.terminate();
+        });
+        socket.once('error', () => resolve(0));
+      });
+
+    // Act
+    const withoutInstance = await upgrade(`cluster=${cluster}`);
+    const unknown = await upgrade(
+      `cluster=${cluster}&containerInstance=ffffffffffffffffffffffffffffffff`,
+    );
+    const deregistered = await upgrade(
+      `cluster=${cluster}&containerInstance=${encodeURIComponent(gone.containerInstanceArn)}`,
+    );
+
+    // Assess
+    expect([withoutInstance, unknown, deregistered]).toEqual([400, 404, 404]);
+    const { containerInstances } = await ecs.send(
+      new DescribeContainerInstancesCommand({
+        cluster,
+        containerInstances: [gone.containerInstanceArn],
+      }),
+    );
+    expect(containerInstances?.[0]).toMatchObject({ status: 'INACTIVE', agentConnected: false });
   });
 });
