@@ -10,10 +10,12 @@ import {
   RunTaskCommand,
   StartTaskCommand,
   StopTaskCommand,
+  SubmitTaskStateChangeCommand,
   waitUntilTasksRunning,
   waitUntilTasksStopped,
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import fc from 'fast-check';
 import { credentials, ecsClient, uniqueName } from '../helpers/clients';
 import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAgent';
 
@@ -330,5 +332,67 @@ describe('Tasks through the ECS API', () => {
     expect(byFamily.taskArns).toEqual([taskArn]);
     expect(byInstance.taskArns).toEqual([taskArn]);
     expect(stopped.taskArns).toEqual([]);
+  });
+
+  it('applies agent reports idempotently and never moves a task backwards, in any order', async () => {
+    // Prepare: an agent that reports nothing by itself, with room for every run.
+    const { cluster, family, agents } = await setup([
+      { ecs, wsUrl: wsUrl(), cluster: '', cpu: 65_536, memory: 131_072, behaviour: 'ignore' },
+    ]);
+    open.push(...agents);
+    const rank = (status: string | undefined) =>
+      ['PROVISIONING', 'PENDING', 'RUNNING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'].indexOf(
+        status ?? '',
+      );
+    const reports = fc.array(fc.constantFrom('PENDING', 'RUNNING', 'STOPPED'), {
+      minLength: 1,
+      maxLength: 6,
+    });
+
+    // Act and assess, for random sequences of reports (repeats, stale ones, any order)
+    await fc.assert(
+      fc.asyncProperty(reports, async (sequence) => {
+        const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family }));
+        const task = run.tasks?.[0]?.taskArn ?? '';
+        // Once PENDING (handed to the agent), only reports move the task until it stops.
+        await eventually(
+          async () =>
+            (await ecs.send(new DescribeTasksCommand({ cluster, tasks: [task] }))).tasks?.[0]
+              ?.lastStatus,
+          (status) => status === 'PENDING',
+        );
+        let previous = { rank: rank('PENDING'), startedAt: 0 };
+        let last: string | undefined;
+        for (const status of sequence) {
+          await ecs.send(
+            new SubmitTaskStateChangeCommand({
+              cluster,
+              task,
+              status,
+              containers: [{ containerName: 'app', status }],
+            }),
+          );
+          const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [task] }));
+          const now = {
+            rank: rank(tasks?.[0]?.lastStatus),
+            startedAt: tasks?.[0]?.startedAt?.getTime() ?? 0,
+          };
+          // Never backwards; a repeated report changes nothing a user sees.
+          expect(now.rank).toBeGreaterThanOrEqual(previous.rank);
+          // (Once stopping, the workflow itself moves the task on; leave it out.)
+          if (status === last && previous.rank < rank('STOPPING')) {
+            expect(now.rank).toBe(previous.rank);
+            expect(now.startedAt).toBe(previous.startedAt);
+          }
+          if (status === 'RUNNING' && previous.rank < rank('STOPPING')) {
+            expect(now.rank).toBe(rank('RUNNING'));
+          }
+          if (status === 'STOPPED') expect(now.rank).toBeGreaterThanOrEqual(rank('DEPROVISIONING'));
+          previous = now;
+          last = status;
+        }
+      }),
+      { numRuns: 12 },
+    );
   });
 });
