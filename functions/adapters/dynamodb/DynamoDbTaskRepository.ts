@@ -254,13 +254,25 @@ class DynamoDbTaskRepository implements TaskRepository {
       runningTasksCount: (after === 'running' ? 1 : 0) - (before === 'running' ? 1 : 0),
     };
     const releasing = task.reservationHeld && !next.reservationHeld;
+    // The version read and the wait token read: a write that parks a workflow
+    // step keeps the version (users see no change), so the token is checked too.
     const put: TransactItem = {
       Put: {
         TableName: this.table.tableName,
         Item: toItem(next, expiresAt),
-        ConditionExpression: '#version = :expected',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':expected': task.version },
+        ConditionExpression:
+          task.wait === undefined
+            ? '#version = :expected AND attribute_not_exists(#wait)'
+            : '#version = :expected AND #wait.#token = :token',
+        ExpressionAttributeNames: {
+          '#version': 'version',
+          '#wait': 'wait',
+          ...(task.wait === undefined ? {} : { '#token': 'token' }),
+        },
+        ExpressionAttributeValues: {
+          ':expected': task.version,
+          ...(task.wait === undefined ? {} : { ':token': task.wait.token }),
+        },
       },
     };
     const items: TransactItem[] = [put];

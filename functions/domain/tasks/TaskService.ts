@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type {
   ContainerOverride,
   Failure,
@@ -40,7 +41,13 @@ import {
   optionalString,
   optionalStringList,
 } from '../validation/shape';
-import { statusRank, type TaskContainerRecord, type TaskRecord, type TaskStatus } from './model';
+import {
+  statusRank,
+  type TaskContainerRecord,
+  type TaskRecord,
+  type TaskStatus,
+  visibleState,
+} from './model';
 
 /**
  * Tasks: RunTask/StartTask place and reserve, the lifecycle workflow drives
@@ -811,7 +818,11 @@ class TaskService {
       if (!current) return undefined;
       const changed = change(current);
       if (!changed) return current;
-      const next = { ...changed, version: current.version + 1 };
+      // ECS's `version` counts the changes a user can see; parking a workflow
+      // step (`wait`) is bookkeeping, kept safe by the write's condition on
+      // the wait token as well as the version.
+      const visible = !isDeepStrictEqual(visibleState(current), visibleState(changed));
+      const next = { ...changed, version: current.version + (visible ? 1 : 0) };
       if (await this.#deps.tasks.apply({ task: current, next }, expiresAt)) {
         if (
           next.lastStatus !== current.lastStatus ||

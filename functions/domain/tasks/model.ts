@@ -105,5 +105,8 @@ interface TaskRecord {
   readonly version: number;
 }
 
+/** A task without its bookkeeping (`wait`, `version`): what a change must touch to be a new version. */
+const visibleState = ({ wait: _wait, version: _version, ...rest }: TaskRecord) => rest;
+
 export type { TaskContainerRecord, TaskRecord, TaskReservation, TaskStatus, TaskWait };
-export { countedAs, statusRank, TASK_STATUSES };
+export { countedAs, statusRank, TASK_STATUSES, visibleState };
