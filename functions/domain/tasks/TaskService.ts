@@ -539,6 +539,38 @@ class TaskService {
    * agent is told to drop it, and a workflow step waiting on it moves on.
    */
   async failStart(cluster: string, id: string): Promise<void> {
+    await this.#settleWithoutAgent(
+      cluster,
+      id,
+      (current, now) => ({
+        stoppingAt: current.stoppingAt ?? now,
+        stopCode: 'TaskFailedToStart',
+        stoppedReason: current.stoppedReason ?? 'Task failed to start',
+      }),
+      { tellAgent: true },
+    );
+  }
+
+  /** The agent never confirmed the stop in time: the task is settled without it. */
+  async forceStop(cluster: string, id: string): Promise<void> {
+    await this.#settleWithoutAgent(cluster, id, (current, now) => ({
+      executionStoppedAt: now,
+      stoppedReason:
+        current.stoppedReason ?? 'Task stopped: the agent did not confirm the stop in time',
+    }));
+  }
+
+  /**
+   * Moves a task that is not yet deprovisioning to DEPROVISIONING (wanted
+   * STOPPED) with `fields`, tells its agent when asked, and resumes the
+   * workflow step waiting on it.
+   */
+  async #settleWithoutAgent(
+    cluster: string,
+    id: string,
+    fields: (current: TaskRecord, now: number) => Partial<TaskRecord>,
+    options: { tellAgent: boolean } = { tellAgent: false },
+  ): Promise<void> {
     const now = this.#deps.clock.now();
     let waiting: TaskRecord['wait'];
     const task = await this.#transition(cluster, id, (current) => {
@@ -549,34 +581,11 @@ class TaskService {
             ...current,
             lastStatus: 'DEPROVISIONING',
             desiredStatus: 'STOPPED',
-            stoppingAt: current.stoppingAt ?? now,
-            stopCode: 'TaskFailedToStart',
-            stoppedReason: current.stoppedReason ?? 'Task failed to start',
+            ...fields(current, now),
             wait: undefined,
           };
     });
-    if (task) await this.#notifyAgent(task);
-    if (waiting) await this.#deps.workflows.resume(waiting.token, { status: 'STOPPED' });
-  }
-
-  /** The agent never confirmed the stop in time: the task is settled without it. */
-  async forceStop(cluster: string, id: string): Promise<void> {
-    const now = this.#deps.clock.now();
-    let waiting: TaskRecord['wait'];
-    await this.#transition(cluster, id, (current) => {
-      waiting = current.wait;
-      return statusRank(current.lastStatus) >= statusRank('DEPROVISIONING')
-        ? undefined
-        : {
-            ...current,
-            lastStatus: 'DEPROVISIONING',
-            desiredStatus: 'STOPPED',
-            executionStoppedAt: now,
-            stoppedReason:
-              current.stoppedReason ?? 'Task stopped: the agent did not confirm the stop in time',
-            wait: undefined,
-          };
-    });
+    if (task && options.tellAgent) await this.#notifyAgent(task);
     if (waiting) await this.#deps.workflows.resume(waiting.token, { status: 'STOPPED' });
   }
 
