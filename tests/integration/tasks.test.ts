@@ -249,6 +249,54 @@ describe('Tasks through the ECS API', () => {
     });
   });
 
+  it('settles a task whose agent never confirms the stop, once its stopTimeout has passed', async () => {
+    // Prepare: a RUNNING task whose containers get 1 s to stop; then the agent goes deaf.
+    const { cluster, agents } = await setup([{ ecs, wsUrl: wsUrl(), cluster: '' }]);
+    open.push(...agents);
+    const family = uniqueName('deaf');
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        containerDefinitions: [
+          { name: 'app', image: 'busybox', cpu: 256, memory: 512, stopTimeout: 1 },
+        ],
+      }),
+    );
+    const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family }));
+    const taskArn = run.tasks?.[0]?.taskArn ?? '';
+    await waitUntilTasksRunning(
+      { client: ecs, maxWaitTime: 30, minDelay: 1 },
+      { cluster, tasks: [taskArn] },
+    );
+    agents[0]!.behave('ignore');
+
+    // Act
+    await ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason: 'going away' }));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const stillStopping = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
+    await invokeSweeper();
+    const stopped = await eventually(
+      () => ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] })),
+      (out) => out.tasks?.[0]?.lastStatus === 'STOPPED',
+      30_000,
+    );
+
+    // Assess
+    expect(stillStopping.tasks?.[0]?.lastStatus).toBe('STOPPING');
+    expect(stopped.tasks?.[0]).toMatchObject({
+      desiredStatus: 'STOPPED',
+      stopCode: 'UserInitiated',
+      stoppedReason: 'going away',
+    });
+    expect(stopped.tasks?.[0]?.executionStoppedAt).toBeInstanceOf(Date);
+    expect(await remaining(cluster, agents[0]!.containerInstanceArn)).toEqual({
+      cpu: 1024,
+      memory: 2048,
+      running: 0,
+      pending: 0,
+    });
+  });
+
   it('starts a task on a named instance with StartTask, with overrides, group and tags', async () => {
     const { cluster, family, agents } = await setup([
       { ecs, wsUrl: wsUrl(), cluster: '' },
