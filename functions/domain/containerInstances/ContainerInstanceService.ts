@@ -334,12 +334,12 @@ class ContainerInstanceService {
   ): Promise<{ cluster: string; id: string } | undefined> {
     const cluster = clusterNameFrom(clusterReference);
     const id = instanceIdFrom(instanceReference);
-    const known = await this.#deps.instances.get(cluster, id);
-    if (!known || known.status === CONTAINER_INSTANCE_STATUS.inactive) return undefined;
     const now = this.#deps.clock.now();
-    await this.#deps.instances.saveConnection(connectionId, cluster, id, now);
+    // The write itself refuses an unknown or INACTIVE instance; the socket is
+    // remembered only once it belongs to one (its messages come after $connect).
     const connected = await this.#deps.instances.connect(cluster, id, connectionId, now);
     if (!connected) return undefined;
+    await this.#deps.instances.saveConnection(connectionId, cluster, id, now);
     await this.#deps.events.publish([this.instanceEvent(connected)]);
     return { cluster, id };
   }

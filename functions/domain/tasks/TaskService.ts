@@ -444,7 +444,8 @@ class TaskService {
           ...current,
           lastStatus: 'RUNNING',
           startedAt: now,
-          // Set here too when a resync handed the task over before its Provision step.
+          // A report can name a task still PROVISIONING (the agent API is open to
+          // any caller); RUNNING implies it was handed over, so say when.
           connectivityAt: current.connectivityAt ?? now,
           pullStartedAt: pullStartedAt ?? current.pullStartedAt,
           pullStoppedAt: pullStoppedAt ?? current.pullStoppedAt,
