@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { PlacementState } from '../functions/domain/placement/engine';
 import type { PlacementInstance, PlacementRequest } from '../functions/domain/placement/model';
+import { seededRandom } from '../tests/helpers/seededRandom';
 
 /**
  * `npm run bench -- placement`: the placement engine alone, in memory, on one
@@ -34,18 +35,6 @@ const SIZES: readonly (readonly [number, number, number])[] = [
   [512, 2048, 10],
   [1024, 4096, 5],
 ];
-
-/** Mulberry32: a small seeded generator, so that every run places the same tasks. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function cluster(): PlacementInstance[] {
   return Array.from({ length: INSTANCES }, (_, index): PlacementInstance => {
@@ -90,7 +79,7 @@ function pickWeighted(point: number): readonly [number, number, number] {
 }
 
 function requests(): PlacementRequest[] {
-  const random = seeded(42);
+  const random = seededRandom(42);
   const totalWeight = SIZES.reduce((sum, [, , weight]) => sum + weight, 0);
   const list: PlacementRequest[] = [];
   for (let placed = 0; placed < TASKS; ) {
@@ -122,7 +111,7 @@ const print = (name: string, value: number, unit: string) =>
 async function benchPlacement(): Promise<void> {
   const instances = cluster();
   const work = requests();
-  const state = new PlacementState(instances, { rng: seeded(7) });
+  const state = new PlacementState(instances, { rng: seededRandom(7) });
 
   let placed = 0;
   let failed = 0;

@@ -7,7 +7,8 @@ import {
   type PlacementResult,
   withTaskPlaced,
 } from '../../../../functions/domain/placement/model';
-import { ARN_PREFIX, instance, request, seededRandom } from './fixtures';
+import { seededRandom } from '../../../helpers/seededRandom';
+import { ARN_PREFIX, instance, request } from './fixtures';
 
 type Engine = (
   instances: readonly PlacementInstance[],

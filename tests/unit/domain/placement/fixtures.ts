@@ -70,16 +70,4 @@ function request(overrides: Partial<PlacementRequest> = {}): PlacementRequest {
   };
 }
 
-/** Mulberry32: a seeded uniform generator, so random placement is repeatable. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-export { ARN_PREFIX, type InstanceOptions, instance, request, seededRandom };
+export { ARN_PREFIX, type InstanceOptions, instance, request };

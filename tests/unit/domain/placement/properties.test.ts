@@ -10,7 +10,8 @@ import {
   withTaskReleased,
 } from '../../../../functions/domain/placement/model';
 import { evaluate, parseExpression } from '../../../../functions/domain/placement/queryLanguage';
-import { instance, seededRandom } from './fixtures';
+import { seededRandom } from '../../../helpers/seededRandom';
+import { instance } from './fixtures';
 
 /**
  * Properties of the placement engines on random small clusters and random
