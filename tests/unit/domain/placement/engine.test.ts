@@ -1,14 +1,14 @@
-import { EcsError, InvalidParameterException } from '../../../../functions/domain/errors';
+import { InvalidParameterException } from '../../../../functions/domain/errors';
 import type { PlacementOptions } from '../../../../functions/domain/placement/context';
 import { PlacementState, placeTasks } from '../../../../functions/domain/placement/engine';
-import {
-  type PlacementInstance,
-  type PlacementRequest,
-  type PlacementResult,
-  withTaskPlaced,
+import type {
+  PlacementInstance,
+  PlacementRequest,
+  PlacementResult,
 } from '../../../../functions/domain/placement/model';
+import { errorOf } from '../../../helpers/errorOf';
 import { seededRandom } from '../../../helpers/seededRandom';
-import { ARN_PREFIX, instance, request } from './fixtures';
+import { ARN_PREFIX, afterPlacements, instance, request } from './fixtures';
 
 type Engine = (
   instances: readonly PlacementInstance[],
@@ -24,17 +24,6 @@ const ENGINES: [string, Engine][] = [
     (instances, placement, options) => new PlacementState(instances, options).place(placement),
   ],
 ];
-
-/** Runs `run` and returns the EcsError it throws; fails on success or on any other error. */
-const errorOf = (run: () => unknown): EcsError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof EcsError) return error;
-    throw error;
-  }
-  throw new Error('Expected an EcsError, but nothing was thrown.');
-};
 
 const ids = (result: PlacementResult): string[] =>
   result.placements.map((placement) => placement.instanceId);
@@ -580,10 +569,7 @@ describe('Class: PlacementState', () => {
 
       // Assess
       expect(fromState).toStrictEqual(fromEngine);
-      for (const { instanceId } of fromEngine.placements) {
-        const slot = view.findIndex((target) => target.id === instanceId);
-        view = view.with(slot, withTaskPlaced(view[slot]!, placement));
-      }
+      view = afterPlacements(view, fromEngine, placement);
     }
   });
 
@@ -615,10 +601,7 @@ describe('Class: PlacementState', () => {
 
       // Assess
       expect(fromState).toStrictEqual(fromEngine);
-      for (const { instanceId } of fromEngine.placements) {
-        const slot = view.findIndex((target) => target.id === instanceId);
-        view = view.with(slot, withTaskPlaced(view[slot]!, placement));
-      }
+      view = afterPlacements(view, fromEngine, placement);
     }
   });
 

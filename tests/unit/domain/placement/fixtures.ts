@@ -1,6 +1,8 @@
-import type {
-  PlacementInstance,
-  PlacementRequest,
+import {
+  type PlacementInstance,
+  type PlacementRequest,
+  type PlacementResult,
+  withTaskPlaced,
 } from '../../../../functions/domain/placement/model';
 
 /**
@@ -70,4 +72,18 @@ function request(overrides: Partial<PlacementRequest> = {}): PlacementRequest {
   };
 }
 
-export { ARN_PREFIX, type InstanceOptions, instance, request };
+/** The cluster as it stands once `result`'s tasks of `placed` are on their instances. */
+const afterPlacements = (
+  view: readonly PlacementInstance[],
+  result: PlacementResult,
+  placed: PlacementRequest,
+): PlacementInstance[] => {
+  let next = [...view];
+  for (const { instanceId } of result.placements) {
+    const slot = next.findIndex((target) => target.id === instanceId);
+    next = next.with(slot, withTaskPlaced(next[slot]!, placed));
+  }
+  return next;
+};
+
+export { ARN_PREFIX, afterPlacements, type InstanceOptions, instance, request };

@@ -11,7 +11,7 @@ import {
 } from '../../../../functions/domain/placement/model';
 import { evaluate, parseExpression } from '../../../../functions/domain/placement/queryLanguage';
 import { seededRandom } from '../../../helpers/seededRandom';
-import { instance } from './fixtures';
+import { afterPlacements, instance } from './fixtures';
 
 /**
  * Properties of the placement engines on random small clusters and random
@@ -287,10 +287,7 @@ describe('Placement properties', () => {
 
             // Assess
             expect(fromState).toStrictEqual(fromEngine);
-            for (const { instanceId } of fromEngine.placements) {
-              const slot = view.findIndex((target) => target.id === instanceId);
-              view = view.with(slot, withTaskPlaced(view[slot]!, request));
-            }
+            view = afterPlacements(view, fromEngine, request);
           }
         },
       ),

@@ -1,4 +1,4 @@
-import { EcsError, InvalidParameterException } from '../../../../functions/domain/errors';
+import { InvalidParameterException } from '../../../../functions/domain/errors';
 import {
   compareVersions,
   evaluate,
@@ -7,6 +7,7 @@ import {
   parseExpression,
   parseInstant,
 } from '../../../../functions/domain/placement/queryLanguage';
+import { errorOf } from '../../../helpers/errorOf';
 import { instance } from './fixtures';
 
 /** The instance every evaluation table runs against. */
@@ -28,17 +29,6 @@ const subject = instance('abc', {
 
 const matches = (text: string, target = subject): boolean =>
   evaluate(parseExpression(text), target);
-
-/** Runs `run` and returns the EcsError it throws; fails on success or on any other error. */
-const errorOf = (run: () => unknown): EcsError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof EcsError) return error;
-    throw error;
-  }
-  throw new Error('Expected an EcsError, but nothing was thrown.');
-};
 
 describe('Function: parseExpression / evaluate', () => {
   describe('attribute subject', () => {

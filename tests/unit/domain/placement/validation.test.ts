@@ -1,4 +1,4 @@
-import { EcsError, InvalidParameterException } from '../../../../functions/domain/errors';
+import { InvalidParameterException } from '../../../../functions/domain/errors';
 import {
   type ConstraintInput,
   MAX_CONSTRAINTS,
@@ -8,17 +8,7 @@ import {
   validateConstraints,
   validateStrategies,
 } from '../../../../functions/domain/placement/validation';
-
-/** Runs `run` and returns the EcsError it throws; fails on success or on any other error. */
-const errorOf = (run: () => unknown): EcsError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof EcsError) return error;
-    throw error;
-  }
-  throw new Error('Expected an EcsError, but nothing was thrown.');
-};
+import { errorOf } from '../../../helpers/errorOf';
 
 const memberOf = (expression: string): ConstraintInput => ({ type: 'memberOf', expression });
 

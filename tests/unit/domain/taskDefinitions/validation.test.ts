@@ -13,6 +13,7 @@ import {
   validateTags,
   validateTaskDefinitionRequest,
 } from '../../../../functions/domain/taskDefinitions/validation';
+import { errorOf } from '../../../helpers/errorOf';
 
 type Body = Record<string, unknown>;
 
@@ -67,17 +68,6 @@ const validate = (body: Body): ValidatedTaskDefinition => validateTaskDefinition
 
 const firstContainer = (body: Body): ContainerDefinition =>
   validate(body).definition.containerDefinitions[0]!;
-
-/** Runs `run` and returns the EcsError it throws; fails on success or on any other error. */
-const errorOf = (run: () => unknown): EcsError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof EcsError) return error;
-    throw error;
-  }
-  throw new Error('Expected an EcsError, but nothing was thrown.');
-};
 
 const clientError = (message: string) => ({ errorType: 'ClientException', message });
 const parameterError = (message: string | RegExp) => ({
