@@ -307,18 +307,20 @@ class Agent {
       this.handles.set(keyOf(task.taskArn, container.name), handle);
       container.runtimeId = handle.runtimeId;
       container.startedAt = this.now();
+      if (handle.networkBindings !== undefined) container.networkBindings = handle.networkBindings;
+      if (handle.pullStartedAt !== undefined) container.pullStartedAt = handle.pullStartedAt;
+      if (handle.pullStoppedAt !== undefined) container.pullStoppedAt = handle.pullStoppedAt;
       // An exit may already have been recorded; it must not be overwritten.
       if (container.status === 'STARTING') container.status = 'RUNNING';
       this.dependencies.log(
-        `task ${task.taskId}: container ${container.name} started (pid ${handle.runtimeId})`,
+        `task ${task.taskId}: container ${container.name} started (${this.dependencies.runtime.name} ${handle.runtimeId})`,
       );
     } catch (error) {
       const message = messageOf(error);
+      // ECS's reasons name their error (CannotStartContainerError, CannotPullContainerError, …).
       this.failStart(
         container,
-        message.startsWith('CannotStartContainerError')
-          ? message
-          : `CannotStartContainerError: ${message}`,
+        /^Cannot\w+Error: /.test(message) ? message : `CannotStartContainerError: ${message}`,
       );
       this.dependencies.log(`task ${task.taskId}: container ${container.name}: ${message}`);
     }
@@ -510,8 +512,11 @@ class Agent {
         this.handles.set(keyOf(task.taskArn, container.name), handle);
         container.runtimeId = handle.runtimeId;
         container.startedAt ??= this.now();
+        container.networkBindings ??= handle.networkBindings;
         if (container.status === 'STARTING') container.status = 'RUNNING';
-        log(`task ${task.taskId}: adopted container ${container.name} (pid ${handle.runtimeId})`);
+        log(
+          `task ${task.taskId}: adopted container ${container.name} (${runtime.name} ${handle.runtimeId})`,
+        );
       }
     }
     this.persist();
@@ -551,7 +556,10 @@ class Agent {
         task.status === 'STOPPED' &&
         (task.stoppedAt ?? 0) < now - TOMBSTONE_MS &&
         this.reporter.pendingFor(task.taskArn) === 0;
-      if (old) this.reporter.forget(task.taskArn);
+      if (old) {
+        this.reporter.forget(task.taskArn);
+        this.removeContainers(task);
+      }
       return !old;
     });
     if (this.state.tasks.length !== before) this.persist();
@@ -575,6 +583,19 @@ class Agent {
         // Removed meanwhile.
       }
     }
+  }
+
+  /** What the runtime leaves of a forgotten task's containers (docker: the stopped containers). */
+  private removeContainers(task: TaskState): void {
+    const { runtime } = this.dependencies;
+    if (!runtime.removeTask) return;
+    this.background(
+      runtime.removeTask(task.taskArn, this.pathsOf(task)).catch((error: unknown) => {
+        this.dependencies.log(
+          `task ${task.taskId}: cannot remove its containers: ${messageOf(error)}`,
+        );
+      }),
+    );
   }
 
   private persist(): void {

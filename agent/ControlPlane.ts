@@ -99,6 +99,7 @@ class EcsControlPlane implements ControlPlane {
             status: container.status,
             exitCode: container.exitCode,
             reason: container.reason,
+            networkBindings: container.networkBindings,
           })),
           pullStartedAt: dateOf(report.pullStartedAt),
           pullStoppedAt: dateOf(report.pullStoppedAt),
@@ -116,6 +117,7 @@ class EcsControlPlane implements ControlPlane {
         status: report.status,
         exitCode: report.exitCode,
         reason: report.reason,
+        networkBindings: report.networkBindings,
       }),
     );
   }

@@ -16,6 +16,8 @@
  *   reports survive a restart of the agent.
  */
 
+import type { NetworkBinding } from '@aws-sdk/client-ecs';
+
 type ReportStatus = 'RUNNING' | 'STOPPED';
 
 interface ContainerReport {
@@ -24,6 +26,7 @@ interface ContainerReport {
   readonly status: ReportStatus;
   readonly exitCode?: number;
   readonly reason?: string;
+  readonly networkBindings?: NetworkBinding[];
 }
 
 interface TaskReport {

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { NetworkBinding } from '@aws-sdk/client-ecs';
 import type { AgentTask, DesiredStatus } from './protocol';
 import type { ReporterSnapshot } from './Reporter';
 
@@ -32,6 +33,11 @@ interface ContainerState {
   /** Epoch ms. */
   startedAt?: number;
   stoppedAt?: number;
+  /** The ports the runtime published (docker runtime). */
+  networkBindings?: NetworkBinding[];
+  /** Epoch ms around getting the image, when the runtime pulls (docker runtime). */
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
 }
 
 /**

@@ -9,7 +9,7 @@ import { safeSegment } from './protocol';
  * host, so that every default can be tested without touching the machine.
  */
 
-const RUNTIMES = ['process'] as const;
+const RUNTIMES = ['process', 'docker'] as const;
 type RuntimeName = (typeof RUNTIMES)[number];
 
 interface HostFacts {
@@ -21,6 +21,8 @@ interface HostFacts {
   /** `process.platform`. */
   readonly platform: string;
   readonly cwd: string;
+  /** The Docker API socket found on this host (runtimes/index.ts findDockerSocket), for `--runtime docker`. */
+  readonly dockerSocket?: () => string | undefined;
 }
 
 interface AgentOptions {
@@ -34,6 +36,8 @@ interface AgentOptions {
   readonly reservedPorts: string[];
   readonly reservedUdpPorts: string[];
   readonly runtime: RuntimeName;
+  /** `--runtime docker`: the Docker API's unix socket (given, or found on the host). */
+  readonly dockerSocket?: string;
   readonly stateDir: string;
   readonly region: string;
   readonly heartbeatSeconds: number;
@@ -193,7 +197,15 @@ const buildProgram = (host: HostFacts): Command =>
     )
     .option('--reserved-ports <list>', 'TCP host ports the host itself uses (PORTS)', '22')
     .option('--reserved-udp-ports <list>', 'UDP host ports the host itself uses (PORTS_UDP)', '')
-    .option('--runtime <name>', 'how containers run: process', 'process')
+    .option(
+      '--runtime <name>',
+      'how containers run: process (host processes) or docker (Docker or Podman)',
+      'process',
+    )
+    .option(
+      '--docker-socket <path>',
+      'with --runtime docker: the Docker API socket (default: $DOCKER_HOST unix://…, /var/run/docker.sock, /run/podman/podman.sock)',
+    )
     .option(
       '--state-dir <dir>',
       'where the agent keeps its state (default: .berth/agent/<cluster>-<hostname>)',
@@ -218,6 +230,7 @@ interface RawOptions {
   reservedPorts: string;
   reservedUdpPorts: string;
   runtime: string;
+  dockerSocket?: string;
   stateDir?: string;
   region: string;
   heartbeatSeconds: string;
@@ -250,8 +263,22 @@ const parseCommandLine = (
   const raw = program.opts<RawOptions>();
   if (!(RUNTIMES as readonly string[]).includes(raw.runtime)) {
     throw new UsageError(
-      `--runtime ${raw.runtime} is not supported; this agent runs containers as host processes: --runtime process`,
+      `--runtime ${raw.runtime} is not supported; use --runtime process (host processes) or --runtime docker (Docker or Podman)`,
     );
+  }
+  if (raw.dockerSocket !== undefined && raw.runtime !== 'docker') {
+    throw new UsageError('--docker-socket goes with --runtime docker');
+  }
+  let dockerSocket: string | undefined;
+  if (raw.runtime === 'docker') {
+    const given = raw.dockerSocket?.replace(/^unix:\/\//, '');
+    if (given === '') throw new UsageError('--docker-socket needs a path');
+    dockerSocket = given === undefined ? host.dockerSocket?.() : resolve(host.cwd, given);
+    if (dockerSocket === undefined) {
+      throw new UsageError(
+        '--runtime docker: no Docker API socket found (not $DOCKER_HOST=unix://…, /var/run/docker.sock nor /run/podman/podman.sock); start Docker or `podman system service`, or give --docker-socket PATH',
+      );
+    }
   }
   if (raw.cluster === '' || !/^[A-Za-z0-9_-]{1,255}$/.test(raw.cluster)) {
     throw new UsageError(
@@ -282,6 +309,7 @@ const parseCommandLine = (
     reservedPorts: portList('--reserved-ports', raw.reservedPorts),
     reservedUdpPorts: portList('--reserved-udp-ports', raw.reservedUdpPorts),
     runtime: raw.runtime as RuntimeName,
+    ...(dockerSocket === undefined ? {} : { dockerSocket }),
     stateDir:
       raw.stateDir === undefined
         ? defaultStateDir(host.cwd, raw.cluster, host.hostname)

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Agent } from './Agent';
 import { EcsControlPlane } from './ControlPlane';
 import { HelpShown, parseCommandLine, UsageError } from './cli';
-import { ProcessRuntime } from './runtimes/ProcessRuntime';
+import { createRuntime, findDockerSocket } from './runtimes';
 import { StateFile } from './StateFile';
 
 /**
@@ -41,6 +41,7 @@ const main = async (): Promise<number> => {
       arch: process.arch,
       platform: process.platform,
       cwd: process.cwd(),
+      dockerSocket: () => findDockerSocket(process.env),
     });
   } catch (error) {
     if (error instanceof HelpShown) return 0;
@@ -52,7 +53,11 @@ const main = async (): Promise<number> => {
   }
 
   const controlPlane = new EcsControlPlane({ endpoint: options.endpoint, region: options.region });
-  const runtime = new ProcessRuntime({ log });
+  const runtime = createRuntime({
+    runtime: options.runtime,
+    dockerSocket: options.dockerSocket,
+    log,
+  });
   const stateFile = new StateFile(options.stateDir);
   const agent = new Agent({
     options,

@@ -20,6 +20,24 @@ interface AgentContainer {
   readonly cpu?: number;
   readonly memory?: number;
   readonly portMappings?: PortMapping[];
+  /** Ignored by the process runtime; the docker runtime runs it. */
+  readonly image?: string;
+  /** `user`, `uid`, `user:group`, … as Docker takes it (docker runtime). */
+  readonly user?: string;
+  /** Soft memory limit in MiB (docker runtime). */
+  readonly memoryReservation?: number;
+  readonly dockerLabels?: Record<string, string>;
+}
+
+type NetworkMode = 'bridge' | 'host' | 'awsvpc' | 'none';
+
+/** Where an awsvpc task's network interface lives: Berth allocates the address. */
+interface AwsvpcAttachment {
+  readonly subnetId: string;
+  readonly cidrBlock: string;
+  readonly ipv4Address: string;
+  readonly macAddress: string;
+  readonly gateway?: string;
 }
 
 type DesiredStatus = 'RUNNING' | 'STOPPED';
@@ -31,6 +49,16 @@ interface AgentTask {
   readonly lastStatus?: string;
   readonly version?: number;
   readonly containers: AgentContainer[];
+  /** The task definition's family and revision (container names, labels). */
+  readonly family?: string;
+  readonly revision?: number;
+  /** ECS's default on EC2 is bridge. */
+  readonly networkMode?: NetworkMode;
+  /** Task-level CPU units and memory MiB, as ECS writes them (`"256"`, `"512"`). */
+  readonly cpu?: string;
+  readonly memory?: string;
+  /** Present for awsvpc tasks. */
+  readonly awsvpc?: AwsvpcAttachment;
 }
 
 const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
@@ -45,6 +73,37 @@ const stringList = (value: unknown): string[] | undefined =>
 
 const optionalNumber = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+
+const optionalString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+const NETWORK_MODES: readonly string[] = ['bridge', 'host', 'awsvpc', 'none'];
+
+/** String values only; anything else makes the whole map undefined. */
+const stringMap = (value: unknown): Record<string, string> | undefined => {
+  if (!isRecord(value)) return undefined;
+  const entries = Object.entries(value);
+  return entries.every(([, item]) => typeof item === 'string')
+    ? Object.fromEntries(entries as [string, string][])
+    : undefined;
+};
+
+/** A number as ECS writes task cpu/memory (`"512"`); numbers are accepted too. */
+const numericString = (value: unknown): string | undefined => {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return optionalString(value);
+};
+
+const readAwsvpc = (value: unknown): AwsvpcAttachment | undefined => {
+  if (!isRecord(value)) return undefined;
+  const subnetId = optionalString(value.subnetId);
+  const cidrBlock = optionalString(value.cidrBlock);
+  const ipv4Address = optionalString(value.ipv4Address);
+  const macAddress = optionalString(value.macAddress);
+  if (!subnetId || !cidrBlock || !ipv4Address || !macAddress) return undefined;
+  const gateway = optionalString(value.gateway);
+  return { subnetId, cidrBlock, ipv4Address, macAddress, ...(gateway ? { gateway } : {}) };
+};
 
 const readContainer = (value: unknown): AgentContainer | undefined => {
   if (!isRecord(value) || typeof value.name !== 'string' || value.name === '') return undefined;
@@ -69,6 +128,10 @@ const readContainer = (value: unknown): AgentContainer | undefined => {
     portMappings: Array.isArray(value.portMappings)
       ? (value.portMappings.filter(isRecord) as PortMapping[])
       : undefined,
+    image: optionalString(value.image),
+    user: optionalString(value.user),
+    memoryReservation: optionalNumber(value.memoryReservation),
+    dockerLabels: stringMap(value.dockerLabels),
   };
 };
 
@@ -87,6 +150,15 @@ const readTask = (value: unknown): AgentTask | undefined => {
     lastStatus: typeof value.lastStatus === 'string' ? value.lastStatus : undefined,
     version: optionalNumber(value.version),
     containers: containers as AgentContainer[],
+    family: optionalString(value.family),
+    revision: optionalNumber(value.revision),
+    networkMode:
+      typeof value.networkMode === 'string' && NETWORK_MODES.includes(value.networkMode)
+        ? (value.networkMode as NetworkMode)
+        : undefined,
+    cpu: numericString(value.cpu),
+    memory: numericString(value.memory),
+    awsvpc: readAwsvpc(value.awsvpc),
   };
 };
 
@@ -124,5 +196,19 @@ const safeSegment = (text: string): string => {
 const taskIdOf = (taskArn: string): string =>
   safeSegment(taskArn.slice(taskArn.lastIndexOf('/') + 1));
 
-export type { AgentContainer, AgentTask, DesiredStatus, ServerMessage };
-export { DEFAULT_STOP_TIMEOUT_SECONDS, parseServerMessage, safeSegment, taskIdOf };
+export type {
+  AgentContainer,
+  AgentTask,
+  AwsvpcAttachment,
+  DesiredStatus,
+  NetworkMode,
+  ServerMessage,
+};
+export {
+  DEFAULT_STOP_TIMEOUT_SECONDS,
+  parseServerMessage,
+  readContainer,
+  readTask,
+  safeSegment,
+  taskIdOf,
+};

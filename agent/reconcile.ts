@@ -127,11 +127,14 @@ const decideAfterStart = (task: TaskState): StartDecision => {
 };
 
 const containerReportOf = (container: ContainerState, asRunning = false): ContainerReport => {
+  const bindings =
+    container.networkBindings === undefined ? {} : { networkBindings: container.networkBindings };
   if (asRunning && container.runtimeId !== undefined) {
     return {
       containerName: container.name,
       runtimeId: container.runtimeId,
       status: 'RUNNING',
+      ...bindings,
     };
   }
   return {
@@ -140,7 +143,36 @@ const containerReportOf = (container: ContainerState, asRunning = false): Contai
     status: container.status === 'RUNNING' ? 'RUNNING' : 'STOPPED',
     exitCode: container.status === 'STOPPED' ? container.exitCode : undefined,
     reason: container.status === 'STOPPED' ? container.reason : undefined,
+    ...bindings,
   };
+};
+
+const minimum = (values: (number | undefined)[]): number | undefined => {
+  const known = values.filter((value): value is number => value !== undefined);
+  return known.length === 0 ? undefined : Math.min(...known);
+};
+
+const maximum = (values: (number | undefined)[]): number | undefined => {
+  const known = values.filter((value): value is number => value !== undefined);
+  return known.length === 0 ? undefined : Math.max(...known);
+};
+
+/**
+ * The task's pull window: from the first container's image pull to the last
+ * one's end, as the runtime measured them (docker). The process runtime pulls
+ * nothing: the pull is then an instant when the task began starting.
+ */
+const pullTimesOf = (
+  task: TaskState,
+  now: number,
+): { readonly pullStartedAt: number; readonly pullStoppedAt: number } => {
+  const started = minimum(task.containers.map((container) => container.pullStartedAt));
+  const stopped = maximum(task.containers.map((container) => container.pullStoppedAt));
+  if (started !== undefined && stopped !== undefined) {
+    return { pullStartedAt: started, pullStoppedAt: stopped };
+  }
+  const instant = task.pullStartedAt ?? now;
+  return { pullStartedAt: instant, pullStoppedAt: instant };
 };
 
 /**
@@ -154,9 +186,7 @@ const runningReportOf = (task: TaskState, now: number): TaskReport => ({
   cluster: task.cluster,
   status: 'RUNNING',
   containers: task.containers.map((container) => containerReportOf(container, true)),
-  // Nothing is pulled by the process runtime: the pull is an instant before the start.
-  pullStartedAt: task.pullStartedAt ?? now,
-  pullStoppedAt: task.pullStartedAt ?? now,
+  ...pullTimesOf(task, now),
 });
 
 const stoppedReportOf = (task: TaskState, now: number): TaskReport => ({
@@ -179,6 +209,7 @@ export {
   ESSENTIAL_CONTAINER_EXITED,
   failedToStart,
   isLive,
+  pullTimesOf,
   runningReportOf,
   stoppedReportOf,
   TASK_UNKNOWN_TO_AGENT,

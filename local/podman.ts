@@ -157,8 +157,10 @@ const preparePodman = async (options: PreparePodmanOptions): Promise<PodmanServi
 
   const socketPath = join(options.dataDir, 'podman.sock');
   rmSync(socketPath, { force: true });
+  // cwd: conmon drops an `oom` file into its working directory on an OOM kill; not the caller's.
   const service = spawnTied('podman', ['system', 'service', '--time=0', `unix://${socketPath}`], {
     env,
+    cwd: options.dataDir,
   });
   for (const stream of [service.child.stdout, service.child.stderr]) {
     stream?.setEncoding('utf8');

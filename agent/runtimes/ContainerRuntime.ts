@@ -1,10 +1,10 @@
+import type { NetworkBinding } from '@aws-sdk/client-ecs';
 import type { AgentContainer, AgentTask } from '../protocol';
 
 /**
  * How the agent runs a container. The agent decides *what* runs and reports
- * it; a runtime only starts, stops, watches and re-finds containers, so that
- * `--runtime docker` (a later issue) is one more implementation of this
- * interface and nothing else changes.
+ * it; a runtime only starts, stops, watches and re-finds containers:
+ * `process` (host processes) and `docker` (Docker or Podman) implement it.
  */
 
 /** Where a runtime keeps what belongs to one container of one task. */
@@ -28,6 +28,11 @@ interface ContainerHandle {
   readonly taskArn: string;
   readonly containerName: string;
   readonly runtimeId: string;
+  /** ECS's networkBindings, as the runtime published the container's ports (docker runtime). */
+  readonly networkBindings?: NetworkBinding[];
+  /** Epoch ms around getting the image (docker runtime; absent when nothing is pulled). */
+  readonly pullStartedAt?: number;
+  readonly pullStoppedAt?: number;
 }
 
 interface ContainerExit {
@@ -64,6 +69,11 @@ interface ContainerRuntime {
   onExit(listener: ExitListener): void;
   /** Stops watching (timers), leaving the containers running. */
   close(): void;
+  /**
+   * Removes what is left of a stopped task's containers (called when the agent
+   * forgets the task); optional, a runtime that leaves nothing behind omits it.
+   */
+  removeTask?(taskArn: string, paths: ContainerPaths): Promise<void>;
 }
 
 /** ECS's error name for a container that could not be started; the message becomes the reason. */
@@ -71,6 +81,14 @@ class CannotStartContainerError extends Error {
   constructor(detail: string) {
     super(`CannotStartContainerError: ${detail}`);
     this.name = 'CannotStartContainerError';
+  }
+}
+
+/** ECS's error for an image that cannot be had; the message becomes the reason. */
+class CannotPullContainerError extends Error {
+  constructor(detail: string) {
+    super(`CannotPullContainerError: ${detail}`);
+    this.name = 'CannotPullContainerError';
   }
 }
 
@@ -82,4 +100,4 @@ export type {
   ContainerRuntime,
   ExitListener,
 };
-export { CannotStartContainerError };
+export { CannotPullContainerError, CannotStartContainerError };

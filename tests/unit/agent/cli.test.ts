@@ -182,8 +182,62 @@ describe('Module: agent/cli', () => {
       );
     });
 
+    describe('--runtime docker', () => {
+      it.each([
+        [
+          'an explicit socket, relative to the working directory',
+          ['--docker-socket', 'run/podman.sock'],
+          undefined,
+          '/srv/run/podman.sock',
+        ],
+        [
+          'an explicit unix:// URL',
+          ['--docker-socket', 'unix:///tmp/d.sock'],
+          undefined,
+          '/tmp/d.sock',
+        ],
+        ['the socket found on the host', [], '/var/run/docker.sock', '/var/run/docker.sock'],
+        [
+          'the explicit socket over the one found',
+          ['--docker-socket', '/a.sock'],
+          '/b.sock',
+          '/a.sock',
+        ],
+      ])('uses %s', (_name, argv, found, expected) => {
+        // Prepare
+        const facts: HostFacts = { ...host, dockerSocket: () => found };
+
+        // Act
+        const options = parseCommandLine(
+          ['--endpoint', 'http://127.0.0.1:3000', '--runtime', 'docker', ...argv],
+          facts,
+        );
+
+        // Assess
+        expect(options.runtime).toBe('docker');
+        expect(options.dockerSocket).toBe(expected);
+      });
+
+      it('leaves dockerSocket out for the process runtime', () => {
+        // Act
+        const options = parseCommandLine(['--endpoint', 'http://x:1'], {
+          ...host,
+          dockerSocket: () => '/var/run/docker.sock',
+        });
+
+        // Assess
+        expect(options.runtime).toBe('process');
+        expect(options).not.toHaveProperty('dockerSocket');
+      });
+    });
+
     it.each([
-      [['--runtime', 'docker'], /--runtime docker is not supported.*--runtime process/],
+      [['--runtime', 'kubernetes'], /--runtime kubernetes is not supported.*--runtime docker/],
+      [['--docker-socket', '/var/run/docker.sock'], /--docker-socket goes with --runtime docker/],
+      [
+        ['--runtime', 'docker'],
+        /--runtime docker: no Docker API socket found.*--docker-socket PATH/,
+      ],
       [['--cpu', '0'], /--cpu must be a positive whole number/],
       [['--cpu', '1.5'], /--cpu must be a positive whole number/],
       [['--memory', 'lots'], /--memory must be a positive whole number/],
