@@ -5,6 +5,7 @@ import {
   decideAfterStart,
   decideTask,
   ESSENTIAL_CONTAINER_EXITED,
+  pullTimesOf,
   runningReportOf,
   stoppedReportOf,
   TASK_UNKNOWN_TO_AGENT,
@@ -309,6 +310,39 @@ describe('Module: agent/reconcile', () => {
           { containerName: 'web', status: 'STOPPED', exitCode: 3 },
           { containerName: 'bad', status: 'STOPPED', exitCode: 1 },
         ],
+      });
+    });
+
+    it('reports the runtime pull window and each container network bindings (docker runtime)', () => {
+      // Prepare
+      const bindings = [
+        { bindIP: '0.0.0.0', containerPort: 8080, hostPort: 41_234, protocol: 'tcp' as const },
+      ];
+      const task = known('RUNNING', {
+        pullStartedAt: 1_000,
+        containers: [
+          container({ pullStartedAt: 1_100, pullStoppedAt: 1_500, networkBindings: bindings }),
+          container({ name: 'side', runtimeId: '101', pullStartedAt: 1_050, pullStoppedAt: 1_200 }),
+        ],
+      });
+
+      // Act
+      const running = runningReportOf(task, 2_000);
+      const stopped = stoppedReportOf(task, 3_000);
+
+      // Assess
+      expect(running).toMatchObject({ pullStartedAt: 1_050, pullStoppedAt: 1_500 });
+      expect(running.containers[0]).toEqual({
+        containerName: 'web',
+        runtimeId: '100',
+        status: 'RUNNING',
+        networkBindings: bindings,
+      });
+      expect(running.containers[1]).not.toHaveProperty('networkBindings');
+      expect(stopped.containers[0]?.networkBindings).toEqual(bindings);
+      expect(pullTimesOf(known('RUNNING', { pullStartedAt: undefined }), 9_000)).toEqual({
+        pullStartedAt: 9_000,
+        pullStoppedAt: 9_000,
       });
     });
   });
