@@ -18,6 +18,7 @@ interface StackPorts {
   dynamodb: number;
   stepFunctions: number;
   events: number;
+  capacity: number;
 }
 
 interface StackProcess {
@@ -50,6 +51,7 @@ const freePorts = async (): Promise<StackPorts> => ({
   dynamodb: await freePort(),
   stepFunctions: await freePort(),
   events: await freePort(),
+  capacity: await freePort(),
 });
 
 const startStackProcess = async (
@@ -77,6 +79,7 @@ const startStackProcess = async (
       BERTH_DYNAMODB_PORT: String(ports.dynamodb),
       BERTH_SFN_PORT: String(ports.stepFunctions),
       BERTH_EVENTS_PORT: String(ports.events),
+      BERTH_CAPACITY_PORT: String(ports.capacity),
       ...options.environment,
     },
   });

@@ -5,8 +5,11 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { findDockerSocket } from '../agent/runtimes';
+import { startCapacityServer } from './capacity/server';
 import { ensureTables, type LocalDynamoDb, startDynamoDbLocal } from './dynamodb';
 import { startEventsServer } from './events/server';
+import { preparePodman } from './podman';
 import { spawnTied } from './processes';
 import { loadServerlessConfig } from './serverlessConfig';
 import { startStepFunctionsServer } from './stepfunctions/server';
@@ -21,6 +24,7 @@ import { startStepFunctionsServer } from './stepfunctions/server';
  *                        Step Functions server (in this process, ASL from
  *                        statemachines/, Tasks → the Lambda invoke endpoint)
  *   handlers → PutEvents → events server (in this process) → subscribers (SSE)
+ *   lifecycle steps → capacity host (in this process): one agent per FARGATE task
  *
  * Started in dependency order; `stop()` ends every child so that no orphan
  * keeps a port.
@@ -37,7 +41,16 @@ interface StackOptions {
     readonly dynamodb: number;
     readonly stepFunctions: number;
     readonly events: number;
+    readonly capacity: number;
   };
+  /**
+   * How FARGATE tasks' hosts run containers: `docker` through a Docker-API
+   * socket, `process` as host processes, `auto` (the default) docker when a
+   * socket is found or Podman is installed (its service is then started).
+   */
+  readonly containerRuntime?: 'auto' | 'docker' | 'process';
+  /** The Docker-API socket to use (else `$DOCKER_HOST`, Docker's, Podman's, or Podman started here). */
+  readonly dockerSocket?: string | undefined;
   /** Extra environment for the handlers (e.g. shorter workflow intervals in tests). */
   readonly environment?: Record<string, string>;
   readonly log?: (line: string) => void;
@@ -50,6 +63,11 @@ interface RunningStack {
   readonly dynamoDbEndpoint: string;
   /** Where subscribers read events: `GET <eventsEndpoint>/events` (Server-Sent Events). */
   readonly eventsEndpoint: string;
+  /** How FARGATE tasks run here, said once at start. */
+  readonly fargateRuntime: {
+    readonly runtime: 'docker' | 'process';
+    readonly dockerSocket?: string;
+  };
   /** Resolves when any part dies on its own. */
   readonly died: Promise<string>;
   stop(): Promise<void>;
@@ -106,6 +124,33 @@ const assertPortFree = (name: string, port: number): Promise<void> =>
     );
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
+
+/**
+ * How FARGATE tasks run on this machine: as containers when there is a
+ * Docker-API socket (given, found, or Podman's service started here), else as
+ * host processes.
+ */
+const chooseContainerRuntime = async (
+  options: StackOptions,
+  log: (line: string) => void,
+): Promise<{
+  runtime: 'docker' | 'process';
+  dockerSocket?: string;
+  stop?: () => Promise<void>;
+}> => {
+  const wanted = options.containerRuntime ?? 'auto';
+  if (wanted === 'process') return { runtime: 'process' };
+  const socket = options.dockerSocket ?? findDockerSocket(process.env);
+  if (socket !== undefined) return { runtime: 'docker', dockerSocket: socket };
+  const podman = await preparePodman({ dataDir: join(options.dataDir, 'podman'), log });
+  if (podman) return { runtime: 'docker', dockerSocket: podman.socketPath, stop: podman.stop };
+  if (wanted === 'docker') {
+    throw new Error(
+      'BERTH_CONTAINER_RUNTIME=docker, but there is no Docker-API socket (BERTH_DOCKER_SOCKET, DOCKER_HOST, /var/run/docker.sock) and Podman is not installed.',
+    );
+  }
+  return { runtime: 'process' };
+};
 
 const startLocalStack = async (options: StackOptions): Promise<RunningStack> => {
   if (!hasJava()) throw new MissingJavaError();
@@ -190,6 +235,20 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
     stoppers.push(() => events.close());
     log(`Events at ${events.url}/events`);
 
+    const fargateRuntime = await chooseContainerRuntime(options, log);
+    if (fargateRuntime.stop) stoppers.push(fargateRuntime.stop);
+    const capacity = await startCapacityServer({
+      port: options.ports.capacity,
+      dataDir: options.dataDir,
+      endpoint: `http://127.0.0.1:${options.ports.http}`,
+      wsEndpoint: `ws://127.0.0.1:${options.ports.websocket}`,
+      region,
+      runtime: fargateRuntime.runtime,
+      dockerSocket: fargateRuntime.dockerSocket,
+      log,
+    });
+    log(`Capacity host at ${capacity.url} (FARGATE tasks: ${fargateRuntime.runtime})`);
+
     const osls = join(rootDir, 'node_modules', '.bin', 'osls');
     const tied = spawnTied(
       osls,
@@ -213,6 +272,7 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
           BERTH_DYNAMODB_ENDPOINT: dynamo.endpoint,
           BERTH_SFN_ENDPOINT: stepFunctions.url,
           BERTH_EVENTS_ENDPOINT: events.url,
+          BERTH_CAPACITY_PORT: String(options.ports.capacity),
           BERTH_ACCOUNT_ID: accountId,
           BERTH_REGION: region,
           AWS_ACCESS_KEY_ID: 'berth',
@@ -237,10 +297,20 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
     offline.once('exit', (code, signal) =>
       reportDeath(`serverless-offline exited (${code ?? signal})`),
     );
+    // Before offline stops: the hosted agents close their sockets while it still answers.
+    stoppers.push(() => capacity.close());
     const url = `http://127.0.0.1:${options.ports.http}`;
     await waitForHealth(url, offline, 120_000);
+    // FARGATE hosts that ran before a restart come back and adopt their containers.
+    capacity.host.resume();
     return {
       url,
+      fargateRuntime: {
+        runtime: fargateRuntime.runtime,
+        ...(fargateRuntime.dockerSocket === undefined
+          ? {}
+          : { dockerSocket: fargateRuntime.dockerSocket }),
+      },
       lambdaEndpoint,
       stepFunctionsEndpoint: stepFunctions.url,
       dynamoDbEndpoint: dynamo.endpoint,

@@ -7,7 +7,8 @@ import { MissingJavaError, startLocalStack } from '../local/stack';
  *
  * Configuration (all optional): BERTH_HTTP_PORT (3000), BERTH_LAMBDA_PORT
  * (3002), BERTH_WEBSOCKET_PORT (3001), BERTH_DYNAMODB_PORT (8000),
- * BERTH_SFN_PORT (8083), BERTH_EVENTS_PORT (8084), BERTH_DATA_DIR (.berth/data), BERTH_ACCOUNT_ID,
+ * BERTH_SFN_PORT (8083), BERTH_EVENTS_PORT (8084), BERTH_CAPACITY_PORT (8085),
+ * BERTH_CONTAINER_RUNTIME (auto|docker|process), BERTH_DOCKER_SOCKET, BERTH_DATA_DIR (.berth/data), BERTH_ACCOUNT_ID,
  * BERTH_REGION, BERTH_VERBOSE=1 to echo every part's output.
  */
 
@@ -16,6 +17,14 @@ const port = (name: string, fallback: number): number => {
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     console.error(`${name} must be a port number, got ${process.env[name]}`);
     process.exit(1);
+  }
+  return value;
+};
+
+const containerRuntime = (): 'auto' | 'docker' | 'process' => {
+  const value = process.env.BERTH_CONTAINER_RUNTIME ?? 'auto';
+  if (value !== 'auto' && value !== 'docker' && value !== 'process') {
+    throw new Error(`BERTH_CONTAINER_RUNTIME must be auto, docker or process, not ${value}`);
   }
   return value;
 };
@@ -35,11 +44,19 @@ const main = async () => {
       dynamodb: port('BERTH_DYNAMODB_PORT', 8000),
       stepFunctions: port('BERTH_SFN_PORT', 8083),
       events: port('BERTH_EVENTS_PORT', 8084),
+      capacity: port('BERTH_CAPACITY_PORT', 8085),
     },
+    containerRuntime: containerRuntime(),
+    dockerSocket: process.env.BERTH_DOCKER_SOCKET || undefined,
     log: verbose ? (line) => console.log(line) : undefined,
   });
   console.log(`Berth is ready at ${stack.url}`);
   console.log(`Events stream at ${stack.eventsEndpoint}/events`);
+  console.log(
+    stack.fargateRuntime.runtime === 'docker'
+      ? `FARGATE tasks run as containers through ${stack.fargateRuntime.dockerSocket}`
+      : 'FARGATE tasks run as host processes (no Docker-API socket found and Podman is not installed)',
+  );
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;

@@ -1,5 +1,9 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { WebSocketAgentNotifier } from '../adapters/apigateway/WebSocketAgentNotifier';
+import {
+  HttpCapacityProvisioner,
+  UnavailableCapacityProvisioner,
+} from '../adapters/capacity/HttpCapacityProvisioner';
 import { DynamoDbClusterRepository } from '../adapters/dynamodb/DynamoDbClusterRepository';
 import { DynamoDbContainerInstanceRepository } from '../adapters/dynamodb/DynamoDbContainerInstanceRepository';
 import { createDocumentClient, DynamoDbTable } from '../adapters/dynamodb/DynamoDbTable';
@@ -109,6 +113,11 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     instanceEvent: (record) => containerInstances.instanceEvent(record),
     agentLost: (connectionId, owner) => containerInstances.agentLost(connectionId, owner),
     workflows,
+    capacity:
+      config.capacityEndpoint === undefined
+        ? new UnavailableCapacityProvisioner()
+        : new HttpCapacityProvisioner(config.capacityEndpoint),
+    subnets: config.subnets,
     clock,
     arns,
     settings: {

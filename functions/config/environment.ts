@@ -1,3 +1,5 @@
+import { parseSubnets, type Subnet } from '../domain/network/subnets';
+
 /**
  * Configuration, read once at module load (cold start) so that a missing
  * variable fails the first request loudly instead of some later one quietly.
@@ -45,6 +47,10 @@ interface BerthConfig {
   readonly taskStartTimeoutSeconds: number;
   /** An agent not heard from for this long is disconnected (no new tasks). */
   readonly agentDisconnectSeconds: number;
+  /** The subnets awsvpc tasks take addresses from (`BERTH_SUBNETS`, else the default network). */
+  readonly subnets: Subnet[];
+  /** Where FARGATE tasks' hosts are provisioned; undefined: nowhere (they fail to start). */
+  readonly capacityEndpoint: string | undefined;
 }
 
 /** The state machines of `statemachines/`, by the `name` they carry in serverless.yml. */
@@ -79,6 +85,10 @@ const loadConfig = (): BerthConfig => {
       : requiredEnv('BERTH_WEBSOCKET_ENDPOINT'),
     taskStartTimeoutSeconds: Number(optionalEnv('BERTH_TASK_START_TIMEOUT_SECONDS') ?? '300'),
     agentDisconnectSeconds: Number(optionalEnv('BERTH_AGENT_DISCONNECT_SECONDS') ?? '60'),
+    subnets: parseSubnets(optionalEnv('BERTH_SUBNETS')),
+    capacityEndpoint: offline
+      ? `http://127.0.0.1:${optionalEnv('BERTH_CAPACITY_PORT') ?? '8085'}`
+      : optionalEnv('BERTH_CAPACITY_ENDPOINT'),
   };
 };
 

@@ -79,6 +79,11 @@ class LimitExceededException extends EcsError {
   readonly errorType = 'LimitExceededException';
 }
 
+/** RunTask on FARGATE with a platform version that does not exist. */
+class PlatformUnknownException extends EcsError {
+  readonly errorType = 'PlatformUnknownException';
+}
+
 /** More than 10 custom attributes on a resource. */
 class AttributeLimitExceededException extends EcsError {
   readonly errorType = 'AttributeLimitExceededException';
@@ -119,6 +124,7 @@ export {
   EcsError,
   InvalidParameterException,
   LimitExceededException,
+  PlatformUnknownException,
   ResourceNotFoundException,
   SerializationException,
   ServerException,

@@ -141,6 +141,12 @@ interface ContainerInstanceRecord {
   readonly connectionId?: string | undefined;
   /** When the agent was last heard from (connect, heartbeat, report). */
   readonly lastSeenAt: number;
+  /**
+   * Set on Berth-managed capacity (a FARGATE task's own host): the task it
+   * was provisioned for. Such an instance is invisible to the API and to
+   * placement, and goes when its task stops.
+   */
+  readonly managedFor?: string | undefined;
   readonly version: number;
 }
 

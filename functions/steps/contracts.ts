@@ -1,3 +1,5 @@
+import type { TaskLifecycleInput } from '../domain/ports/WorkflowStarter';
+
 /**
  * The payloads that flow between the states of each workflow in
  * `statemachines/`. Choice states branch on the `status` members, so their
@@ -28,8 +30,11 @@ interface TaskLifecycleStepInput {
   readonly taskId: string;
 }
 
-/** Input of the whole workflow: the task it drives. */
-type TaskLifecycleInput = TaskLifecycleStepInput;
+/** What a provisioning step answers; Choice states branch on `status`. */
+interface ProvisionStepResult {
+  /** `STOPPED`: the task cannot go on (it was stopped, or the step failed it). */
+  readonly status: 'PROVISIONING' | 'PENDING' | 'STOPPED' | string;
+}
 
 /** What a waitForTaskToken step hands its Lambda. */
 interface TaskPhaseInput extends TaskLifecycleStepInput {
@@ -37,4 +42,4 @@ interface TaskPhaseInput extends TaskLifecycleStepInput {
   readonly token: string;
 }
 
-export type { TaskLifecycleInput, TaskLifecycleStepInput, TaskPhaseInput };
+export type { ProvisionStepResult, TaskLifecycleInput, TaskLifecycleStepInput, TaskPhaseInput };

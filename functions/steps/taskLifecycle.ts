@@ -40,9 +40,43 @@ const forceStop = async (input: TaskLifecycleStepInput): Promise<void> => {
   await dependencies().tasks.forceStop(cluster, taskId);
 };
 
+/** awsvpc, PROVISIONING: the network interface gets an address of its subnet. */
+const provisionNetwork = async (input: TaskLifecycleStepInput) => {
+  const { cluster, taskId } = checked(input);
+  return dependencies().tasks.provisionNetwork(cluster, taskId);
+};
+
+/** FARGATE, PROVISIONING: the task's own host is brought up. */
+const provisionCapacity = async (input: TaskLifecycleStepInput) => {
+  const { cluster, taskId } = checked(input);
+  return dependencies().tasks.provisionCapacity(cluster, taskId);
+};
+
+/** DEPROVISIONING: the address goes back to its subnet. */
+const releaseNetwork = async (input: TaskLifecycleStepInput): Promise<void> => {
+  const { cluster, taskId } = checked(input);
+  await dependencies().tasks.releaseNetwork(cluster, taskId);
+};
+
+/** After STOPPED: a FARGATE task's host is taken down. */
+const releaseCapacity = async (input: TaskLifecycleStepInput): Promise<void> => {
+  const { cluster, taskId } = checked(input);
+  await dependencies().tasks.releaseCapacity(cluster, taskId);
+};
+
 const finalize = async (input: TaskLifecycleStepInput): Promise<void> => {
   const { cluster, taskId } = checked(input);
   await dependencies().tasks.finalize(cluster, taskId);
 };
 
-export { awaitPhase, failStart, finalize, forceStop, provision };
+export {
+  awaitPhase,
+  failStart,
+  finalize,
+  forceStop,
+  provision,
+  provisionCapacity,
+  provisionNetwork,
+  releaseCapacity,
+  releaseNetwork,
+};

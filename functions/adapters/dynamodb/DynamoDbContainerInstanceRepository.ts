@@ -1,4 +1,4 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   CLUSTER_STATUS,
   CONTAINER_INSTANCE_STATUS,
@@ -18,6 +18,9 @@ import { type DynamoDbTable, type Item, withoutKeys } from './DynamoDbTable';
  * | pk               | sk                 | gsi1pk (while a socket is held) | gsi1sk         |
  * |------------------|--------------------|---------------------------------|----------------|
  * | `CLUSTER#<name>` | `INSTANCE#<id>`    | `AGENTS#CONNECTED`              | `<name>#<id>`  |
+ *
+ * A managed instance (`managedFor`, a FARGATE task's own host) lives here too
+ * but is left out of every listing, so that users and placement never see it.
  *
  * The index lists every instance holding an agent socket, across clusters, so
  * that the sweeper finds agents that fell silent without closing it.
@@ -141,7 +144,8 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
   async listLive(cluster: string): Promise<ContainerInstanceRecord[]> {
     const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      FilterExpression: '#status <> :inactive',
+      // Managed (FARGATE) hosts belong to their task alone: never placed on.
+      FilterExpression: '#status <> :inactive AND attribute_not_exists(managedFor)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':pk': `CLUSTER#${cluster}`,
@@ -157,10 +161,23 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
     return this.table.queryPage(
       {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: 'attribute_not_exists(managedFor)',
         ExpressionAttributeValues: { ':pk': `CLUSTER#${cluster}`, ':prefix': 'INSTANCE#' },
       },
       page,
       toRecord,
+    );
+  }
+
+  async deleteManaged(cluster: string, id: string): Promise<void> {
+    await this.table.conditional(() =>
+      this.table.client.send(
+        new DeleteCommand({
+          TableName: this.table.tableName,
+          Key: instanceKey(cluster, id),
+          ConditionExpression: 'attribute_exists(managedFor)',
+        }),
+      ),
     );
   }
 
@@ -387,4 +404,4 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
   }
 }
 
-export { DynamoDbContainerInstanceRepository, instanceKey };
+export { DynamoDbContainerInstanceRepository, instanceKey, toItem as instanceItem };

@@ -1,10 +1,18 @@
 import {
+  DeleteCommand,
   PutCommand,
   type PutCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { CLUSTER_STATUS, CONTAINER_INSTANCE_STATUS, type Page } from '../../domain/model';
+import {
+  CLUSTER_STATUS,
+  CONTAINER_INSTANCE_STATUS,
+  type ContainerInstanceRecord,
+  type Page,
+} from '../../domain/model';
 import type {
+  AddressLease,
+  AttachAddressResult,
   CreateTasksResult,
   InstanceReservation,
   ListTasksQuery,
@@ -12,7 +20,7 @@ import type {
   TaskRepository,
 } from '../../domain/ports/TaskRepository';
 import { countedAs, type TaskRecord } from '../../domain/tasks/model';
-import { instanceKey } from './DynamoDbContainerInstanceRepository';
+import { instanceItem, instanceKey } from './DynamoDbContainerInstanceRepository';
 import { type DynamoDbTable, type Item, withoutKeys } from './DynamoDbTable';
 
 /**
@@ -22,6 +30,13 @@ import { type DynamoDbTable, type Item, withoutKeys } from './DynamoDbTable';
  * |--------|------------------|-----------------|------------------------|----------------|
  * | task   | `CLUSTER#<name>` | `TASK#<id>`     | `TASKS#UNSETTLED`      | `<cluster>#<id>` |
  * | token  | `CLUSTER#<name>` | `TOKEN#<token>` |                        |                |
+ *
+ * Subnet addresses held by tasks (awsvpc network interfaces), one item each,
+ * so that "nobody holds it" is a condition on a single item:
+ *
+ * | item    | pk              | sk              | owner                 |
+ * |---------|-----------------|-----------------|-----------------------|
+ * | address | `SUBNET#<id>`   | `ADDRESS#<ip>`  | `<cluster>/<taskId>`  |
  *
  * A STOPPED task gets `expiresAt` (TTL), so DynamoDB removes it after the
  * hour ECS keeps stopped tasks describable.
@@ -254,27 +269,9 @@ class DynamoDbTaskRepository implements TaskRepository {
       runningTasksCount: (after === 'running' ? 1 : 0) - (before === 'running' ? 1 : 0),
     };
     const releasing = task.reservationHeld && !next.reservationHeld;
-    // The version read and the wait token read: a write that parks a workflow
-    // step keeps the version (users see no change), so the token is checked too.
-    const put: TransactItem = {
-      Put: {
-        TableName: this.table.tableName,
-        Item: toItem(next, expiresAt),
-        ConditionExpression:
-          task.wait === undefined
-            ? '#version = :expected AND attribute_not_exists(#wait)'
-            : '#version = :expected AND #wait.#token = :token',
-        ExpressionAttributeNames: {
-          '#version': 'version',
-          '#wait': 'wait',
-          ...(task.wait === undefined ? {} : { '#token': 'token' }),
-        },
-        ExpressionAttributeValues: {
-          ':expected': task.version,
-          ...(task.wait === undefined ? {} : { ':token': task.wait.token }),
-        },
-      },
-    };
+    // Conditional on the version and the wait token read: a write that parks a
+    // workflow step keeps the version (users see no change), so the token is checked too.
+    const put = this.#taskPut(change, expiresAt);
     const items: TransactItem[] = [put];
     const clusterValues: Record<string, number> = {};
     const clusterSets = counterClauses(deltas, clusterValues, 'c');
@@ -336,6 +333,104 @@ class DynamoDbTaskRepository implements TaskRepository {
     }
     return false;
   }
+
+  async attachAddress(change: TaskChange, lease: AddressLease): Promise<AttachAddressResult> {
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.table.tableName,
+          Item: { ...addressKey(lease), type: 'address', owner: lease.owner },
+          // Free, or already ours (a retried step finds the address it took).
+          ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': lease.owner },
+        },
+      },
+      this.#taskPut(change),
+    ];
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const outcome = await this.table.transact(items);
+      if (outcome.outcome === 'committed') return 'attached';
+      if (outcome.outcome === 'condition-failed') {
+        return outcome.failedIndexes.includes(0) ? 'address-taken' : 'task-changed';
+      }
+    }
+    return 'task-changed';
+  }
+
+  async releaseAddress(lease: AddressLease): Promise<void> {
+    await this.table.conditional(() =>
+      this.table.client.send(
+        new DeleteCommand({
+          TableName: this.table.tableName,
+          Key: addressKey(lease),
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': lease.owner },
+        }),
+      ),
+    );
+  }
+
+  async heldAddresses(subnetId: string): Promise<string[]> {
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `SUBNET#${subnetId}`, ':prefix': 'ADDRESS#' },
+      ProjectionExpression: 'sk',
+      ConsistentRead: true,
+    });
+    return items.map((item) => String(item.sk).slice('ADDRESS#'.length));
+  }
+
+  async bindManagedInstance(
+    change: TaskChange,
+    instance: ContainerInstanceRecord,
+  ): Promise<boolean> {
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.table.tableName,
+          Item: instanceItem(instance),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      this.#taskPut(change),
+    ];
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const outcome = await this.table.transact(items);
+      if (outcome.outcome === 'committed') return true;
+      if (outcome.outcome === 'condition-failed') return false;
+    }
+    return false;
+  }
+
+  /** The task's new state, conditional on the version and wait token read. */
+  #taskPut({ task, next }: TaskChange, expiresAt?: number): TransactItem {
+    return {
+      Put: {
+        TableName: this.table.tableName,
+        Item: toItem(next, expiresAt),
+        ConditionExpression:
+          task.wait === undefined
+            ? '#version = :expected AND attribute_not_exists(#wait)'
+            : '#version = :expected AND #wait.#token = :token',
+        ExpressionAttributeNames: {
+          '#version': 'version',
+          '#wait': 'wait',
+          ...(task.wait === undefined ? {} : { '#token': 'token' }),
+        },
+        ExpressionAttributeValues: {
+          ':expected': task.version,
+          ...(task.wait === undefined ? {} : { ':token': task.wait.token }),
+        },
+      },
+    };
+  }
 }
+
+const addressKey = (lease: Pick<AddressLease, 'subnetId' | 'address'>) => ({
+  pk: `SUBNET#${lease.subnetId}`,
+  sk: `ADDRESS#${lease.address}`,
+});
 
 export { DynamoDbTaskRepository };

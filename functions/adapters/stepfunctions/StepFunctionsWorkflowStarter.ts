@@ -11,7 +11,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { WorkflowStarter } from '../../domain/ports/WorkflowStarter';
+import type { TaskLifecycleInput, WorkflowStarter } from '../../domain/ports/WorkflowStarter';
 
 /**
  * Starts the Step Functions workflows of `statemachines/`. Executions are
@@ -50,7 +50,7 @@ class StepFunctionsWorkflowStarter implements WorkflowStarter {
     );
   }
 
-  async startTaskLifecycle(input: { cluster: string; taskId: string }): Promise<void> {
+  async startTaskLifecycle(input: TaskLifecycleInput): Promise<void> {
     // Task ids are unique across clusters (random 128 bits), and legal execution names.
     await this.#start(this.arns.taskLifecycle, `task-${input.taskId}`, input);
   }

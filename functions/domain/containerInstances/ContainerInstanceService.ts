@@ -219,7 +219,8 @@ class ContainerInstanceService {
     const failures: Failure[] = [];
     for (const { reference, id } of wanted) {
       const record = byId.get(id);
-      if (record)
+      // A managed (FARGATE) host is Berth's, never the user's.
+      if (record && record.managedFor === undefined)
         containerInstances.push(this.toContainerInstance(record, include.includes('TAGS')));
       else {
         failures.push({
@@ -512,7 +513,11 @@ class ContainerInstanceService {
       let saved = false;
       for (let attempt = 0; attempt < 10 && !saved; attempt += 1) {
         const record = await this.#deps.instances.get(cluster, id);
-        if (!record || record.status === CONTAINER_INSTANCE_STATUS.inactive) {
+        if (
+          !record ||
+          record.status === CONTAINER_INSTANCE_STATUS.inactive ||
+          record.managedFor !== undefined
+        ) {
           throw new TargetNotFoundException(
             `Could not find ${list[0]?.targetId ?? id}. Specify a valid container instance and try again.`,
           );

@@ -5,8 +5,29 @@ interface AgentTask {
   readonly desiredStatus: 'RUNNING' | 'STOPPED';
   readonly lastStatus: string;
   readonly version: number;
+  /** Labels of the task's containers (docker runtime). */
+  readonly family: string;
+  readonly revision: number;
+  readonly networkMode: 'bridge' | 'host' | 'awsvpc' | 'none';
+  /** Task-level CPU units and MiB, as ECS strings (always set on FARGATE). */
+  readonly cpu?: string | undefined;
+  readonly memory?: string | undefined;
+  /** awsvpc: the address the task's network interface was given, in its subnet. */
+  readonly awsvpc?:
+    | {
+        readonly subnetId: string;
+        readonly cidrBlock: string;
+        readonly ipv4Address: string;
+        readonly macAddress: string;
+        readonly gateway: string;
+      }
+    | undefined;
   readonly containers: readonly {
     readonly name: string;
+    readonly image: string;
+    readonly user?: string | undefined;
+    readonly memoryReservation?: number | undefined;
+    readonly dockerLabels?: Record<string, string> | undefined;
     readonly command?: string[] | undefined;
     readonly entryPoint?: string[] | undefined;
     readonly environment: readonly { name?: string | undefined; value?: string | undefined }[];

@@ -85,6 +85,8 @@ interface ContainerInstanceRepository {
    * socket or another one.
    */
   recordHeartbeat(cluster: string, id: string, connectionId: string, at: number): Promise<boolean>;
+  /** Removes a managed (FARGATE) instance once its task has stopped. Idempotent. */
+  deleteManaged(cluster: string, id: string): Promise<void>;
   /** Remembers which instance a WebSocket connection belongs to. */
   saveConnection(connectionId: string, cluster: string, id: string, at: number): Promise<void>;
   findConnection(connectionId: string): Promise<{ cluster: string; id: string } | undefined>;

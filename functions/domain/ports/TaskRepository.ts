@@ -1,4 +1,4 @@
-import type { Page, PageRequest } from '../model';
+import type { ContainerInstanceRecord, Page, PageRequest } from '../model';
 import type { TaskRecord, TaskStatus } from '../tasks/model';
 
 /** What one instance gives to the tasks placed on it in one request. */
@@ -33,6 +33,15 @@ interface TaskChange {
   readonly next: TaskRecord;
 }
 
+/** An address of a subnet, held by one task (`<cluster>/<taskId>`). */
+interface AddressLease {
+  readonly subnetId: string;
+  readonly address: string;
+  readonly owner: string;
+}
+
+type AttachAddressResult = 'attached' | 'address-taken' | 'task-changed';
+
 interface TaskRepository {
   /**
    * Creates tasks and takes their reservations in one transaction: every
@@ -66,9 +75,28 @@ interface TaskRepository {
    * `expiresAt` (epoch ms) is when a STOPPED task may be forgotten.
    */
   apply(change: TaskChange, expiresAt?: number): Promise<boolean>;
+  /**
+   * Takes `lease.address` for the task and applies the change (which records
+   * it on the task) in one transaction: two tasks never hold one address, and
+   * no crash leaves an address held by a task that does not know it. Taking
+   * an address the same owner holds already succeeds (a retried step).
+   */
+  attachAddress(change: TaskChange, lease: AddressLease): Promise<AttachAddressResult>;
+  /** Gives an address back, if `owner` still holds it. */
+  releaseAddress(lease: AddressLease): Promise<void>;
+  /** The addresses of a subnet that some task holds. */
+  heldAddresses(subnetId: string): Promise<string[]>;
+  /**
+   * Creates the hidden container instance of a FARGATE task's own host
+   * (already holding the task's reservation) and applies the change that
+   * puts the task on it, in one transaction. False on a lost race.
+   */
+  bindManagedInstance(change: TaskChange, instance: ContainerInstanceRecord): Promise<boolean>;
 }
 
 export type {
+  AddressLease,
+  AttachAddressResult,
   CreateTasksResult,
   InstanceReservation,
   ListTasksQuery,

@@ -1,4 +1,18 @@
 /** The workflows a domain operation can hand work to (Step Functions on AWS and locally). */
+/**
+ * Input of the task lifecycle workflow: the task it drives, and which
+ * provisioning steps it needs (Choice states skip the others, so a plain EC2
+ * task pays for no step it does not use).
+ */
+interface TaskLifecycleInput {
+  readonly cluster: string;
+  readonly taskId: string;
+  /** awsvpc: a network interface to give an address, and to take it back. */
+  readonly network: boolean;
+  /** FARGATE: a managed host to bring up, and to take down. */
+  readonly capacity: boolean;
+}
+
 interface WorkflowStarter {
   /**
    * Starts the clean-up of a task definition revision in DELETE_IN_PROGRESS.
@@ -6,7 +20,7 @@ interface WorkflowStarter {
    */
   startTaskDefinitionCleanup(input: { family: string; revision: number }): Promise<void>;
   /** Starts the lifecycle workflow of a new task. Idempotent per task. */
-  startTaskLifecycle(input: { cluster: string; taskId: string }): Promise<void>;
+  startTaskLifecycle(input: TaskLifecycleInput): Promise<void>;
   /**
    * Resumes a workflow step that waits on a task (`waitForTaskToken`).
    * Resuming one that has already moved on is harmless.
@@ -14,4 +28,4 @@ interface WorkflowStarter {
   resume(token: string, output: object): Promise<void>;
 }
 
-export type { WorkflowStarter };
+export type { TaskLifecycleInput, WorkflowStarter };

@@ -1,8 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type {
+  Attachment,
   ContainerOverride,
   Failure,
+  NetworkBinding,
   Task,
   TaskDefinition,
   TaskOverride,
@@ -23,13 +25,22 @@ import {
   TASK_DEFINITION_STATUS,
   type TaskDefinitionRecord,
 } from '../model';
+import {
+  candidateAddresses,
+  gatewayOf,
+  interfaceIdentity,
+  privateDnsName,
+  type Subnet,
+  usableAddressCount,
+} from '../network/subnets';
 import { validateConstraints, validateStrategies } from '../placement/validation';
 import type { AgentNotifier, AgentTask } from '../ports/AgentNotifier';
+import { type CapacityProvisioner, CapacityUnavailableError } from '../ports/CapacityProvisioner';
 import type { Clock } from '../ports/Clock';
 import type { ClusterRepository } from '../ports/ClusterRepository';
 import type { ContainerInstanceRepository } from '../ports/ContainerInstanceRepository';
 import type { EcsEvent, EventPublisher } from '../ports/EventPublisher';
-import type { InstanceReservation, TaskRepository } from '../ports/TaskRepository';
+import type { InstanceReservation, TaskChange, TaskRepository } from '../ports/TaskRepository';
 import type { WorkflowStarter } from '../ports/WorkflowStarter';
 import { taskReservation, validateTags } from '../taskDefinitions/validation';
 import {
@@ -42,8 +53,17 @@ import {
   optionalStringList,
 } from '../validation/shape';
 import {
+  type AwsvpcChoice,
+  assignSubnets,
+  DEFAULT_EPHEMERAL_STORAGE_GIB,
+  type LaunchTarget,
+  readAwsvpcConfiguration,
+  resolveLaunchTarget,
+} from './launchTarget';
+import {
   statusRank,
   type TaskContainerRecord,
+  type TaskNetworkInterface,
   type TaskRecord,
   type TaskStatus,
   visibleState,
@@ -89,6 +109,10 @@ interface TaskServiceDependencies {
     owner: { cluster: string; id: string },
   ) => Promise<void>;
   readonly workflows: WorkflowStarter;
+  /** Brings up and takes down FARGATE tasks' own hosts. */
+  readonly capacity: CapacityProvisioner;
+  /** The subnets awsvpc tasks take addresses from. */
+  readonly subnets: readonly Subnet[];
   readonly clock: Clock;
   readonly arns: ArnContext;
   readonly settings: {
@@ -107,11 +131,15 @@ interface LaunchRequest {
   readonly overrides: TaskOverride;
   readonly group: string;
   readonly startedBy: string | undefined;
-  readonly launchType: 'EC2' | 'EXTERNAL';
+  readonly target: LaunchTarget;
+  /** awsvpc tasks: the subnets their network interfaces may use. */
+  readonly awsvpc: AwsvpcChoice | undefined;
   readonly tags: TaskRecord['tags'];
 }
 
 const MAX_COUNT = 10;
+/** Addresses tried from a task's own starting point before looking at what the subnet holds. */
+const ADDRESS_PROBES = 8;
 const PLACEMENT_ATTEMPTS = 5;
 const TRANSITION_ATTEMPTS = 10;
 const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
@@ -131,6 +159,10 @@ const taskIdFrom = (reference: string): string => {
 };
 
 const newId = () => randomUUID().replaceAll('-', '');
+
+/** A FARGATE task's own host has an id derived from the task's, so a retried step finds it. */
+const managedInstanceId = (taskId: string): string =>
+  createHash('sha256').update(`managed-host/${taskId}`).digest('hex').slice(0, 32);
 
 /** The host ports a task definition binds (`tcp:80`); 0 or absent host ports are dynamic and bind nothing fixed. */
 const hostPortsOf = (definition: TaskDefinition): string[] =>
@@ -177,6 +209,33 @@ const readOverrides = (value: unknown): TaskOverride => {
   };
 };
 
+/** A task's network interface as ECS shows it: an `ElasticNetworkInterface` attachment. */
+const attachmentOf = (nic: TaskNetworkInterface): Attachment => ({
+  id: nic.attachmentId,
+  type: 'ElasticNetworkInterface',
+  status: nic.status,
+  details: [
+    { name: 'subnetId', value: nic.subnetId },
+    ...(nic.networkInterfaceId === undefined
+      ? []
+      : [
+          { name: 'networkInterfaceId', value: nic.networkInterfaceId },
+          { name: 'macAddress', value: nic.macAddress ?? '' },
+          { name: 'privateDnsName', value: nic.privateDnsName ?? '' },
+          { name: 'privateIPv4Address', value: nic.privateIPv4Address ?? '' },
+        ]),
+  ],
+});
+
+/** `networkBindings` of an agent report: what Docker bound, host ports included. */
+const readNetworkBindings = (value: unknown, path: string): NetworkBinding[] | undefined =>
+  optionalObjectList(value, path)?.map((item, index) => ({
+    bindIP: optionalString(item.bindIP, `${path}[${index}].bindIP`),
+    containerPort: optionalInteger(item.containerPort, `${path}[${index}].containerPort`),
+    hostPort: optionalInteger(item.hostPort, `${path}[${index}].hostPort`),
+    protocol: optionalEnum(item.protocol, `${path}[${index}].protocol`, ['tcp', 'udp'] as const),
+  }));
+
 /** The containers of a new task: the definition's, with overrides applied. */
 const buildContainers = (
   definition: TaskDefinition,
@@ -214,6 +273,8 @@ const buildContainers = (
       workingDirectory: container.workingDirectory,
       stopTimeout: container.stopTimeout,
       portMappings: container.portMappings ?? [],
+      user: container.user,
+      dockerLabels: container.dockerLabels,
     };
   });
 };
@@ -227,7 +288,7 @@ class TaskService {
 
   /** RunTask: places `count` tasks on the cluster's instances. */
   async run(body: Record<string, unknown>): Promise<{ tasks: Task[]; failures: Failure[] }> {
-    const request = await this.#readLaunch(body);
+    const request = await this.#readLaunch(body, 'RunTask');
     const count = optionalInteger(body.count, 'count') ?? 1;
     if (count < 1 || count > MAX_COUNT) {
       throw new InvalidParameterException(`count must be between 1 and ${MAX_COUNT}.`);
@@ -271,7 +332,7 @@ class TaskService {
 
   /** StartTask: one task on each named instance, no strategies. */
   async start(body: Record<string, unknown>): Promise<{ tasks: Task[]; failures: Failure[] }> {
-    const request = await this.#readLaunch(body);
+    const request = await this.#readLaunch(body, 'StartTask');
     const references = optionalStringList(body.containerInstances, 'containerInstances') ?? [];
     if (references.length === 0) {
       throw new InvalidParameterException('containerInstances can not be blank.');
@@ -410,6 +471,10 @@ class TaskService {
         status: optionalString(item.status, `containers[${index}].status`),
         exitCode: optionalInteger(item.exitCode, `containers[${index}].exitCode`),
         reason: optionalString(item.reason, `containers[${index}].reason`),
+        networkBindings: readNetworkBindings(
+          item.networkBindings,
+          `containers[${index}].networkBindings`,
+        ),
       }),
     );
     const at = (member: unknown, path: string) => {
@@ -437,6 +502,7 @@ class TaskService {
               runtimeId: report.runtimeId ?? container.runtimeId,
               exitCode: report.exitCode ?? container.exitCode,
               reason: report.reason ?? container.reason,
+              networkBindings: report.networkBindings ?? container.networkBindings,
             };
       });
       if (status === 'RUNNING' && statusRank(current.lastStatus) < statusRank('RUNNING')) {
@@ -463,8 +529,12 @@ class TaskService {
           stoppingAt: current.stoppingAt ?? now,
           executionStoppedAt: executionStoppedAt ?? now,
           containers: containers.map((container) => ({ ...container, lastStatus: 'STOPPED' })),
+          // A task that never ran failed to start (a pull or start error), whatever exited.
           stopCode:
-            current.stopCode ?? (essentialExit ? 'EssentialContainerExited' : 'TaskFailedToStart'),
+            current.stopCode ??
+            (essentialExit && statusRank(current.lastStatus) >= statusRank('RUNNING')
+              ? 'EssentialContainerExited'
+              : 'TaskFailedToStart'),
           stoppedReason: current.stoppedReason ?? reason ?? 'Essential container in task exited',
         };
       }
@@ -497,6 +567,7 @@ class TaskService {
           status: body.status,
           exitCode: body.exitCode,
           reason: body.reason,
+          networkBindings: body.networkBindings,
         },
       ],
     });
@@ -508,12 +579,222 @@ class TaskService {
   async provision(cluster: string, id: string): Promise<{ status: TaskStatus }> {
     const task = await this.#transition(cluster, id, (current) =>
       current.lastStatus === 'PROVISIONING'
-        ? { ...current, lastStatus: 'PENDING', connectivityAt: this.#deps.clock.now() }
+        ? {
+            ...current,
+            lastStatus: 'PENDING',
+            connectivityAt: this.#deps.clock.now(),
+            ...(current.networkInterface
+              ? { networkInterface: { ...current.networkInterface, status: 'ATTACHED' as const } }
+              : {}),
+          }
         : undefined,
     );
     if (!task) return { status: 'STOPPED' };
     await this.#notifyAgent(task);
     return { status: task.lastStatus };
+  }
+
+  /**
+   * awsvpc, while PROVISIONING: gives the task's network interface an address
+   * of its subnet. The address is taken and recorded on the task in one
+   * transaction, so two tasks never share one and a crash leaks none; a
+   * retried step finds the address it took before. A full subnet fails the
+   * task to start, as ECS does.
+   */
+  async provisionNetwork(cluster: string, id: string): Promise<{ status: TaskStatus }> {
+    const task = await this.#deps.tasks.get(cluster, id);
+    if (!task || statusRank(task.lastStatus) >= statusRank('DEPROVISIONING')) {
+      return { status: 'STOPPED' };
+    }
+    const nic = task.networkInterface;
+    if (!nic || nic.privateIPv4Address !== undefined) return { status: task.lastStatus };
+    const subnet = this.#deps.subnets.find((candidate) => candidate.subnetId === nic.subnetId);
+    const owner = `${cluster}/${id}`;
+    const tryAddresses = async (addresses: readonly string[]) => {
+      for (const address of addresses) {
+        let outcome: 'attached' | 'address-taken' | 'task-changed' = 'task-changed';
+        const identity = interfaceIdentity(owner);
+        const updated = await this.#transition(
+          cluster,
+          id,
+          (current) =>
+            current.networkInterface && current.networkInterface.privateIPv4Address === undefined
+              ? {
+                  ...current,
+                  networkInterface: {
+                    ...current.networkInterface,
+                    networkInterfaceId: identity.networkInterfaceId,
+                    macAddress: identity.macAddress,
+                    privateIPv4Address: address,
+                    privateDnsName: privateDnsName(address, this.#deps.arns.region),
+                  },
+                }
+              : undefined,
+          {
+            write: async (change) => {
+              outcome = await this.#deps.tasks.attachAddress(change, {
+                subnetId: nic.subnetId,
+                address,
+                owner,
+              });
+              // Taken by another task: not a lost race on the task, so stop retrying this one.
+              return outcome !== 'task-changed';
+            },
+          },
+        );
+        if ((outcome as string) !== 'address-taken') return updated;
+      }
+      return 'full' as const;
+    };
+    if (subnet) {
+      let result = await tryAddresses(candidateAddresses(subnet, owner, ADDRESS_PROBES));
+      if (result === 'full' && usableAddressCount(subnet) > ADDRESS_PROBES) {
+        // Crowded: look at what the subnet holds and try what is left.
+        const held = new Set(await this.#deps.tasks.heldAddresses(subnet.subnetId));
+        const free = candidateAddresses(subnet, owner, usableAddressCount(subnet)).filter(
+          (address) => !held.has(address),
+        );
+        result = await tryAddresses(free.slice(0, ADDRESS_PROBES));
+      }
+      if (result !== 'full') {
+        return { status: result?.lastStatus ?? 'STOPPED' };
+      }
+    }
+    await this.#failToProvision(
+      cluster,
+      id,
+      subnet
+        ? `ResourceInitializationError: unable to assign an address to the task's network interface: there are not enough free addresses in subnet '${nic.subnetId}' (InsufficientFreeAddressesInSubnet)`
+        : `ResourceInitializationError: the subnet '${nic.subnetId}' is no longer configured`,
+    );
+    return { status: 'STOPPED' };
+  }
+
+  /**
+   * FARGATE, while PROVISIONING: the task's own host. A hidden container
+   * instance sized exactly to the task (and already holding its reservation)
+   * is created and the task put on it in one transaction; then the capacity
+   * provisioner brings up its agent. Both are idempotent, so a retried step
+   * carries on where the last one stopped.
+   */
+  async provisionCapacity(cluster: string, id: string): Promise<{ status: TaskStatus }> {
+    const now = this.#deps.clock.now();
+    const task = await this.#transition(
+      cluster,
+      id,
+      (current) =>
+        current.containerInstanceId !== undefined ||
+        statusRank(current.lastStatus) >= statusRank('DEPROVISIONING')
+          ? undefined
+          : {
+              ...current,
+              containerInstanceId: managedInstanceId(current.id),
+              reservationHeld: true,
+            },
+      {
+        write: (change) =>
+          this.#deps.tasks.bindManagedInstance(change, this.#managedInstance(change.task, now)),
+      },
+    );
+    if (!task || statusRank(task.lastStatus) >= statusRank('DEPROVISIONING')) {
+      return { status: 'STOPPED' };
+    }
+    const instanceId = task.containerInstanceId ?? managedInstanceId(task.id);
+    const record = this.#managedInstance(task, now);
+    try {
+      await this.#deps.capacity.provision({
+        cluster,
+        containerInstanceArn: instanceArn(this.#deps.arns, cluster, instanceId),
+        instanceId,
+        cpu: record.totalCpu,
+        memory: record.totalMemory,
+        attributes: record.attributes,
+      });
+    } catch (error) {
+      if (!(error instanceof CapacityUnavailableError)) throw error;
+      await this.#failToProvision(cluster, id, error.message);
+      return { status: 'STOPPED' };
+    }
+    return { status: task.lastStatus };
+  }
+
+  /** The hidden container instance that is a FARGATE task's own host. */
+  #managedInstance(task: TaskRecord, now: number): ContainerInstanceRecord {
+    const subnet = this.#deps.subnets.find((s) => s.subnetId === task.networkInterface?.subnetId);
+    return {
+      cluster: task.cluster,
+      id: managedInstanceId(task.id),
+      status: 'ACTIVE',
+      registeredAt: now,
+      // Sized exactly to its task, whose room it holds from the start.
+      totalCpu: task.reservation.cpu,
+      totalMemory: task.reservation.memory,
+      hostPorts: [],
+      remainingCpu: 0,
+      remainingMemory: 0,
+      usedPorts: [],
+      taskGroups: { [task.group]: 1 },
+      runningTasksCount: 0,
+      pendingTasksCount: 1,
+      attributes: {
+        'ecs.availability-zone': task.availabilityZone ?? null,
+        'ecs.os-type': 'linux',
+        'ecs.instance-type': 'fargate',
+        ...(subnet ? { 'ecs.subnet-id': subnet.subnetId } : {}),
+      },
+      versionInfo: {},
+      tags: [],
+      lastSeenAt: now,
+      managedFor: task.id,
+      version: 1,
+    };
+  }
+
+  /** A provisioning step cannot go on: the task stops with ECS's reason, and its agent is told. */
+  async #failToProvision(cluster: string, id: string, reason: string): Promise<void> {
+    await this.#settleWithoutAgent(
+      cluster,
+      id,
+      (current, now) => ({
+        stoppingAt: current.stoppingAt ?? now,
+        stopCode: 'TaskFailedToStart',
+        stoppedReason: current.stoppedReason ?? reason,
+      }),
+      { tellAgent: true },
+    );
+  }
+
+  /**
+   * DEPROVISIONING: the task's address goes back to its subnet (only if the
+   * task still holds it), and its interface is DELETED.
+   */
+  async releaseNetwork(cluster: string, id: string): Promise<void> {
+    const task = await this.#deps.tasks.get(cluster, id);
+    const nic = task?.networkInterface;
+    if (!task || !nic || nic.status === 'DELETED') return;
+    if (nic.privateIPv4Address !== undefined) {
+      await this.#deps.tasks.releaseAddress({
+        subnetId: nic.subnetId,
+        address: nic.privateIPv4Address,
+        owner: `${cluster}/${id}`,
+      });
+    }
+    await this.#transition(cluster, id, (current) =>
+      current.networkInterface && current.networkInterface.status !== 'DELETED'
+        ? { ...current, networkInterface: { ...current.networkInterface, status: 'DELETED' } }
+        : undefined,
+    );
+  }
+
+  /**
+   * After STOPPED: a FARGATE task's host is taken down (its agent stopped,
+   * with whatever it still ran) and its hidden instance removed.
+   */
+  async releaseCapacity(cluster: string, id: string): Promise<void> {
+    const task = await this.#deps.tasks.get(cluster, id);
+    if (task?.launchType !== 'FARGATE' || task.containerInstanceId === undefined) return;
+    await this.#deps.capacity.release(cluster, task.containerInstanceId);
+    await this.#deps.instances.deleteManaged(cluster, task.containerInstanceId);
   }
 
   /**
@@ -618,7 +899,7 @@ class TaskService {
           wait: undefined,
         };
       },
-      now + this.#deps.settings.stoppedRetentionSeconds * 1000,
+      { expiresAt: now + this.#deps.settings.stoppedRetentionSeconds * 1000 },
     );
     if (stoppedHere && task?.containerInstanceId !== undefined) {
       await this.#announceInstances(cluster, [task.containerInstanceId]);
@@ -658,7 +939,10 @@ class TaskService {
       if (!stuckStarting && !stuckStopping) continue;
       if (stuckStarting) await this.failStart(task.cluster, task.id);
       else await this.forceStop(task.cluster, task.id);
+      // The workflow's own order: deprovision, STOPPED, then the host goes.
+      await this.releaseNetwork(task.cluster, task.id);
       await this.finalize(task.cluster, task.id);
+      await this.releaseCapacity(task.cluster, task.id);
       settled += 1;
     }
     return settled;
@@ -675,14 +959,38 @@ class TaskService {
   }
 
   toAgentTask(task: TaskRecord): AgentTask {
+    const nic = task.networkInterface;
+    const subnet = nic && this.#deps.subnets.find((s) => s.subnetId === nic.subnetId);
     return {
       taskArn: taskArn(this.#deps.arns, task.cluster, task.id),
       cluster: task.cluster,
       desiredStatus: task.desiredStatus,
       lastStatus: task.lastStatus,
       version: task.version,
+      family: task.family,
+      revision: task.revision,
+      networkMode: task.networkMode ?? 'bridge',
+      ...(task.cpu === undefined ? {} : { cpu: task.cpu }),
+      ...(task.memory === undefined ? {} : { memory: task.memory }),
+      ...(nic?.privateIPv4Address !== undefined && subnet
+        ? {
+            awsvpc: {
+              subnetId: subnet.subnetId,
+              cidrBlock: subnet.cidrBlock,
+              ipv4Address: nic.privateIPv4Address,
+              macAddress: nic.macAddress ?? '',
+              gateway: gatewayOf(subnet),
+            },
+          }
+        : {}),
       containers: task.containers.map((container) => ({
         name: container.name,
+        image: container.image,
+        ...(container.user === undefined ? {} : { user: container.user }),
+        ...(container.memoryReservation === undefined
+          ? {}
+          : { memoryReservation: container.memoryReservation }),
+        ...(container.dockerLabels === undefined ? {} : { dockerLabels: container.dockerLabels }),
         command: container.command,
         entryPoint: container.entryPoint,
         environment: container.environment,
@@ -731,7 +1039,8 @@ class TaskService {
       taskArn: arn,
       clusterArn: clusterArn(this.#deps.arns, task.cluster),
       taskDefinitionArn: taskDefinitionArn(this.#deps.arns, task.family, task.revision),
-      ...(task.containerInstanceId === undefined
+      // A FARGATE task's host is Berth's own: ECS shows no instance for it.
+      ...(task.containerInstanceId === undefined || task.launchType === 'FARGATE'
         ? {}
         : {
             containerInstanceArn: instanceArn(
@@ -755,14 +1064,31 @@ class TaskService {
         ...(container.exitCode === undefined ? {} : { exitCode: container.exitCode }),
         ...(container.reason === undefined ? {} : { reason: container.reason }),
         ...(container.runtimeId === undefined ? {} : { runtimeId: container.runtimeId }),
-        networkBindings: container.portMappings
-          .filter((mapping) => mapping.hostPort !== undefined && mapping.hostPort !== 0)
-          .map((mapping) => ({
-            bindIP: '0.0.0.0',
-            containerPort: mapping.containerPort,
-            hostPort: mapping.hostPort,
-            protocol: mapping.protocol ?? 'tcp',
-          })),
+        // What the agent bound (a dynamic host port included) once it says;
+        // before that, the fixed host ports the definition asks for. awsvpc
+        // tasks bind nothing on a host: they have their own address.
+        networkBindings:
+          task.networkMode === 'awsvpc'
+            ? []
+            : (container.networkBindings ??
+              container.portMappings
+                .filter((mapping) => mapping.hostPort !== undefined && mapping.hostPort !== 0)
+                .map((mapping) => ({
+                  bindIP: '0.0.0.0',
+                  containerPort: mapping.containerPort,
+                  hostPort: mapping.hostPort,
+                  protocol: mapping.protocol ?? 'tcp',
+                }))),
+        ...(task.networkInterface?.privateIPv4Address === undefined
+          ? {}
+          : {
+              networkInterfaces: [
+                {
+                  attachmentId: task.networkInterface.attachmentId,
+                  privateIpv4Address: task.networkInterface.privateIPv4Address,
+                },
+              ],
+            }),
         cpu: String(container.cpu),
         ...(container.memory === undefined ? {} : { memory: String(container.memory) }),
         ...(container.memoryReservation === undefined
@@ -781,7 +1107,17 @@ class TaskService {
       healthStatus: 'UNKNOWN',
       enableExecuteCommand: false,
       ...(task.availabilityZone === undefined ? {} : { availabilityZone: task.availabilityZone }),
-      attachments: [],
+      attachments: task.networkInterface ? [attachmentOf(task.networkInterface)] : [],
+      ...(task.fargate === undefined
+        ? {}
+        : {
+            platformVersion: task.fargate.platformVersion,
+            platformFamily: task.fargate.platformFamily,
+            ...(task.fargate.capacityProviderName === undefined
+              ? {}
+              : { capacityProviderName: task.fargate.capacityProviderName }),
+            ephemeralStorage: { sizeInGiB: task.fargate.ephemeralStorageGiB },
+          }),
       ...(withTags ? { tags: task.tags } : {}),
     };
   }
@@ -821,8 +1157,15 @@ class TaskService {
     cluster: string,
     id: string,
     change: (current: TaskRecord) => TaskRecord | undefined,
-    expiresAt?: number,
+    options: {
+      /** When a STOPPED task may be forgotten (epoch ms). */
+      expiresAt?: number;
+      /** Writes the change with more in the same transaction; false on a lost race. */
+      write?: (change: TaskChange) => Promise<boolean>;
+    } = {},
   ): Promise<TaskRecord | undefined> {
+    const write =
+      options.write ?? ((change: TaskChange) => this.#deps.tasks.apply(change, options.expiresAt));
     for (let attempt = 0; attempt < TRANSITION_ATTEMPTS; attempt += 1) {
       const current = await this.#deps.tasks.get(cluster, id);
       if (!current) return undefined;
@@ -833,7 +1176,7 @@ class TaskService {
       // the wait token as well as the version.
       const visible = !isDeepStrictEqual(visibleState(current), visibleState(changed));
       const next = { ...changed, version: current.version + (visible ? 1 : 0) };
-      if (await this.#deps.tasks.apply({ task: current, next }, expiresAt)) {
+      if (await write({ task: current, next })) {
         if (
           next.lastStatus !== current.lastStatus ||
           next.desiredStatus !== current.desiredStatus
@@ -867,29 +1210,18 @@ class TaskService {
     return { tasks: tasks.map((task) => this.toTask(task, false)), failures: [] };
   }
 
-  async #readLaunch(body: Record<string, unknown>): Promise<LaunchRequest> {
+  async #readLaunch(
+    body: Record<string, unknown>,
+    operation: 'RunTask' | 'StartTask',
+  ): Promise<LaunchRequest> {
     const taskDefinitionReference = optionalString(body.taskDefinition, 'taskDefinition');
     if (taskDefinitionReference === undefined) {
       throw new InvalidParameterException('taskDefinition can not be blank.');
     }
-    const launchType =
-      optionalEnum(body.launchType, 'launchType', [
-        'EC2',
-        'FARGATE',
-        'EXTERNAL',
-        'MANAGED_INSTANCES',
-      ] as const) ?? 'EC2';
-    if (launchType === 'FARGATE' || launchType === 'MANAGED_INSTANCES') {
-      throw new InvalidParameterException(
-        `Launch type ${launchType} is not supported yet; use EC2 or EXTERNAL with registered container instances.`,
-      );
-    }
-    if (body.capacityProviderStrategy !== undefined && body.launchType !== undefined) {
-      throw new InvalidParameterException(
-        'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.',
-      );
-    }
-    const cluster = await this.#requireCluster(optionalString(body.cluster, 'cluster'));
+    const cluster = await requireActiveCluster(
+      this.#deps.clusters,
+      optionalString(body.cluster, 'cluster'),
+    );
     let record: TaskDefinitionRecord;
     try {
       record = await this.#deps.resolveTaskDefinition(taskDefinitionReference);
@@ -900,12 +1232,16 @@ class TaskService {
       throw new ClientException('TaskDefinition is inactive.');
     }
     const definition = record.body as TaskDefinition;
-    const networkConfiguration = optionalObject(body.networkConfiguration, 'networkConfiguration');
-    if (definition.networkMode === 'awsvpc' && networkConfiguration === undefined) {
-      throw new InvalidParameterException(
-        "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
-      );
-    }
+    // StartTask names its instances: it is an EC2 (or EXTERNAL) launch by nature.
+    const target =
+      operation === 'StartTask'
+        ? ({ launchType: 'EC2' } as const)
+        : resolveLaunchTarget(body, definition, cluster);
+    const awsvpc = readAwsvpcConfiguration(
+      body.networkConfiguration,
+      definition.networkMode,
+      this.#deps.subnets,
+    );
     const overrides = readOverrides(body.overrides);
     const group = optionalString(body.group, 'group') ?? `family:${record.family}`;
     const startedBy = optionalString(body.startedBy, 'startedBy');
@@ -914,27 +1250,20 @@ class TaskService {
     }
     optionalBoolean(body.enableECSManagedTags, 'enableECSManagedTags');
     return {
-      cluster,
+      cluster: cluster.name,
       record,
       definition,
       overrides,
       group,
       startedBy,
-      launchType,
+      target,
+      awsvpc,
       tags: validateTags(body.tags, 'tags'),
     };
   }
 
-  async #placeAndCreate(
-    request: LaunchRequest,
-    options: {
-      count: number;
-      constraints: PlacementAsk['constraints'];
-      strategies: PlacementAsk['strategies'];
-      only?: string;
-      clientToken?: { token: string; fingerprint: string } | undefined;
-    },
-  ): Promise<{ tasks: Task[]; failures: Failure[] }> {
+  /** What each new task of a request holds, and the containers it runs. */
+  #launchShape(request: LaunchRequest) {
     const containers = buildContainers(request.definition, request.overrides);
     const reservation = {
       ...taskReservation({
@@ -949,6 +1278,155 @@ class TaskService {
       }),
       ports: hostPortsOf(request.definition),
     };
+    return { containers, reservation };
+  }
+
+  /**
+   * The records of `count` new tasks, PROVISIONING. `placedOn` gives each its
+   * instance and zone (EC2); FARGATE tasks get theirs from their subnet, and
+   * their host only when the workflow provisions it.
+   */
+  #newTasks(
+    request: LaunchRequest,
+    placedOn: readonly { instanceId?: string; availabilityZone?: string | undefined }[],
+  ): TaskRecord[] {
+    const { containers, reservation } = this.#launchShape(request);
+    const now = this.#deps.clock.now();
+    const subnets = request.awsvpc
+      ? assignSubnets(
+          request.awsvpc.subnets,
+          placedOn.length,
+          Math.floor(Math.random() * request.awsvpc.subnets.length),
+        )
+      : [];
+    const fargate = request.target.launchType === 'FARGATE';
+    return placedOn.map((placement, index): TaskRecord => {
+      const id = newId();
+      const subnet = subnets[index];
+      const identity = subnet ? interfaceIdentity(`${request.cluster}/${id}`) : undefined;
+      return {
+        cluster: request.cluster,
+        id,
+        containerInstanceId: placement.instanceId,
+        family: request.record.family,
+        revision: request.record.revision,
+        group: request.group,
+        startedBy: request.startedBy,
+        launchType: request.target.launchType,
+        lastStatus: 'PROVISIONING',
+        desiredStatus: 'RUNNING',
+        createdAt: now,
+        overrides: request.overrides,
+        containers: containers.map((container) => ({ ...container, id: newId() })),
+        cpu: request.overrides.cpu ?? request.definition.cpu,
+        memory: request.overrides.memory ?? request.definition.memory,
+        tags: request.tags,
+        reservation: { cpu: reservation.cpu, memory: reservation.memory, ports: reservation.ports },
+        // A FARGATE task holds nothing until its own host is provisioned.
+        reservationHeld: !fargate,
+        startDeadline: now + this.#deps.settings.startTimeoutSeconds * 1000,
+        availabilityZone: fargate ? subnet?.availabilityZone : placement.availabilityZone,
+        networkMode: (request.definition.networkMode ?? 'bridge') as TaskRecord['networkMode'],
+        ...(subnet && identity
+          ? {
+              networkInterface: {
+                attachmentId: identity.attachmentId,
+                status: 'PRECREATED' as const,
+                subnetId: subnet.subnetId,
+              },
+            }
+          : {}),
+        ...(fargate
+          ? {
+              fargate: {
+                platformVersion: request.target.platformVersion ?? '1.4.0',
+                platformFamily: 'Linux',
+                capacityProviderName: request.target.capacityProviderName,
+                ephemeralStorageGiB: DEFAULT_EPHEMERAL_STORAGE_GIB,
+              },
+            }
+          : {}),
+        version: 1,
+      };
+    });
+  }
+
+  /**
+   * After the tasks are stored: their PROVISIONING events go out before their
+   * workflows start (so that they precede PENDING), and the news of the
+   * instances whose room they took goes out meanwhile.
+   */
+  async #launched(cluster: string, tasks: TaskRecord[], instanceIds: string[]): Promise<void> {
+    const startWorkflows = async () => {
+      await this.#deps.events.publish(tasks.map((task) => this.taskEvent(task)));
+      await Promise.all(
+        tasks.map((task) =>
+          this.#deps.workflows.startTaskLifecycle({
+            cluster: task.cluster,
+            taskId: task.id,
+            network: task.networkInterface !== undefined,
+            capacity: task.launchType === 'FARGATE',
+          }),
+        ),
+      );
+    };
+    await Promise.all([
+      startWorkflows(),
+      instanceIds.length > 0 ? this.#announceInstances(cluster, instanceIds) : Promise.resolve(),
+    ]);
+  }
+
+  /**
+   * FARGATE: no placement on the user's instances. Each task is created
+   * PROVISIONING with its subnet; the workflow gives it an address and its
+   * own host.
+   */
+  async #createServerless(
+    request: LaunchRequest,
+    count: number,
+    clientToken: { token: string; fingerprint: string } | undefined,
+  ): Promise<{ tasks: Task[]; failures: Failure[] }> {
+    const tasks = this.#newTasks(
+      request,
+      Array.from({ length: count }, () => ({})),
+    );
+    const now = this.#deps.clock.now();
+    const created = await this.#deps.tasks.create(
+      request.cluster,
+      tasks,
+      [],
+      clientToken && { ...clientToken, expiresAt: now + 24 * 3600 * 1000 },
+    );
+    if (created.outcome === 'cluster-not-active') throw new ClusterNotFoundException();
+    if (created.outcome === 'token-taken' && clientToken) {
+      const replay = await this.#replay(
+        request.cluster,
+        clientToken.token,
+        clientToken.fingerprint,
+      );
+      if (replay) return replay;
+    }
+    if (created.outcome !== 'created') {
+      throw new ClientException('Too many concurrent requests for the cluster; try again.');
+    }
+    await this.#launched(request.cluster, tasks, []);
+    return { tasks: tasks.map((task) => this.toTask(task, true)), failures: [] };
+  }
+
+  async #placeAndCreate(
+    request: LaunchRequest,
+    options: {
+      count: number;
+      constraints: PlacementAsk['constraints'];
+      strategies: PlacementAsk['strategies'];
+      only?: string;
+      clientToken?: { token: string; fingerprint: string } | undefined;
+    },
+  ): Promise<{ tasks: Task[]; failures: Failure[] }> {
+    if (request.target.launchType === 'FARGATE') {
+      return this.#createServerless(request, options.count, options.clientToken);
+    }
+    const { reservation } = this.#launchShape(request);
     const ask: PlacementAsk = {
       count: options.count,
       cpu: reservation.cpu,
@@ -975,30 +1453,14 @@ class TaskService {
       if (placed.placements.length === 0) return { tasks: [], failures };
       const now = this.#deps.clock.now();
       const byInstance = new Map(instances.map((instance) => [instance.id, instance]));
-      const tasks: TaskRecord[] = placed.placements.map(({ instanceId }) => ({
-        cluster: request.cluster,
-        id: newId(),
-        containerInstanceId: instanceId,
-        family: request.record.family,
-        revision: request.record.revision,
-        group: request.group,
-        startedBy: request.startedBy,
-        launchType: request.launchType,
-        lastStatus: 'PROVISIONING',
-        desiredStatus: 'RUNNING',
-        createdAt: now,
-        overrides: request.overrides,
-        containers: containers.map((container) => ({ ...container, id: newId() })),
-        cpu: request.overrides.cpu ?? request.definition.cpu,
-        memory: request.overrides.memory ?? request.definition.memory,
-        tags: request.tags,
-        reservation: { cpu: reservation.cpu, memory: reservation.memory, ports: reservation.ports },
-        reservationHeld: true,
-        startDeadline: now + this.#deps.settings.startTimeoutSeconds * 1000,
-        availabilityZone:
-          byInstance.get(instanceId)?.attributes['ecs.availability-zone'] ?? undefined,
-        version: 1,
-      }));
+      const tasks = this.#newTasks(
+        request,
+        placed.placements.map(({ instanceId }) => ({
+          instanceId,
+          availabilityZone:
+            byInstance.get(instanceId)?.attributes['ecs.availability-zone'] ?? undefined,
+        })),
+      );
       const reservations = new Map<string, InstanceReservation>();
       for (const task of tasks) {
         const id = task.containerInstanceId ?? '';
@@ -1031,20 +1493,7 @@ class TaskService {
         if (replay) return replay;
       }
       if (created.outcome === 'created') {
-        // The PROVISIONING events go out before the workflows start, so that
-        // they precede PENDING; the instances' news goes out meanwhile.
-        const startWorkflows = async () => {
-          await this.#deps.events.publish(tasks.map((task) => this.taskEvent(task)));
-          await Promise.all(
-            tasks.map((task) =>
-              this.#deps.workflows.startTaskLifecycle({ cluster: task.cluster, taskId: task.id }),
-            ),
-          );
-        };
-        await Promise.all([
-          startWorkflows(),
-          this.#announceInstances(request.cluster, [...reservations.keys()]),
-        ]);
+        await this.#launched(request.cluster, tasks, [...reservations.keys()]);
         return { tasks: tasks.map((task) => this.toTask(task, true)), failures };
       }
       // Another request took the room first: look again with fresh numbers.

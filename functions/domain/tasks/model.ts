@@ -1,4 +1,10 @@
-import type { KeyValuePair, PortMapping, Tag, TaskOverride } from '@aws-sdk/client-ecs';
+import type {
+  KeyValuePair,
+  NetworkBinding,
+  PortMapping,
+  Tag,
+  TaskOverride,
+} from '@aws-sdk/client-ecs';
 
 /**
  * Tasks as Berth keeps them. The lifecycle follows ECS:
@@ -51,6 +57,25 @@ interface TaskContainerRecord {
   readonly workingDirectory?: string | undefined;
   readonly stopTimeout?: number | undefined;
   readonly portMappings: PortMapping[];
+  readonly user?: string | undefined;
+  readonly dockerLabels?: Record<string, string> | undefined;
+  /** What the agent reported it bound (Docker's choice for a dynamic host port). */
+  readonly networkBindings?: NetworkBinding[] | undefined;
+}
+
+/**
+ * A task's elastic network interface (awsvpc): PRECREATED with its subnet
+ * at RunTask, given an address by the ProvisionNetwork step, ATTACHED when the
+ * task is handed to its agent, DELETED (address given back) when it stops.
+ */
+interface TaskNetworkInterface {
+  readonly attachmentId: string;
+  readonly status: 'PRECREATED' | 'ATTACHED' | 'DELETED';
+  readonly subnetId: string;
+  readonly networkInterfaceId?: string | undefined;
+  readonly macAddress?: string | undefined;
+  readonly privateIPv4Address?: string | undefined;
+  readonly privateDnsName?: string | undefined;
 }
 
 /** What a task holds on its container instance until it is STOPPED. */
@@ -102,11 +127,31 @@ interface TaskRecord {
   /** From the instance's `ecs.availability-zone` when placed. */
   readonly availabilityZone?: string | undefined;
   readonly wait?: TaskWait | undefined;
+  /** The task definition's network mode (`bridge` when it names none). */
+  readonly networkMode?: 'bridge' | 'host' | 'awsvpc' | 'none' | undefined;
+  /** awsvpc tasks: their network interface. */
+  readonly networkInterface?: TaskNetworkInterface | undefined;
+  /** FARGATE: `1.4.0` (what LATEST means), `Linux`, the capacity provider it ran on, ephemeral storage. */
+  readonly fargate?:
+    | {
+        readonly platformVersion: string;
+        readonly platformFamily: string;
+        readonly capacityProviderName?: string | undefined;
+        readonly ephemeralStorageGiB: number;
+      }
+    | undefined;
   readonly version: number;
 }
 
 /** A task without its bookkeeping (`wait`, `version`): what a change must touch to be a new version. */
 const visibleState = ({ wait: _wait, version: _version, ...rest }: TaskRecord) => rest;
 
-export type { TaskContainerRecord, TaskRecord, TaskReservation, TaskStatus, TaskWait };
+export type {
+  TaskContainerRecord,
+  TaskNetworkInterface,
+  TaskRecord,
+  TaskReservation,
+  TaskStatus,
+  TaskWait,
+};
 export { countedAs, statusRank, TASK_STATUSES, visibleState };

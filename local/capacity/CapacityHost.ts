@@ -1,0 +1,232 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Agent } from '../../agent/Agent';
+import { EcsControlPlane } from '../../agent/ControlPlane';
+import type { AgentOptions } from '../../agent/cli';
+import { safeSegment } from '../../agent/protocol';
+import { createRuntime, type RuntimeName } from '../../agent/runtimes';
+import { emptyState, StateFile } from '../../agent/StateFile';
+import type { ManagedHostRequest } from '../../functions/domain/ports/CapacityProvisioner';
+
+/**
+ * FARGATE capacity on this machine: one berth-agent per FARGATE task, sized
+ * exactly to it, run in this process (an agent is a few objects and a
+ * socket; a Node process per task would cost ~0.3 s of CPU to start).
+ *
+ * The control plane has already recorded the host as a hidden container
+ * instance; this seeds the agent's state directory with that instance's ARN,
+ * so that the agent re-registers it (never a new, visible one) and then runs
+ * the task like any agent: same socket, same reports, same restart adoption.
+ *
+ * What runs is remembered in `hosts.json`, so that after a restart of the
+ * stack every host comes back and adopts its containers.
+ */
+
+interface CapacityHostOptions {
+  readonly dataDir: string;
+  readonly endpoint: string;
+  readonly wsEndpoint: string;
+  readonly region: string;
+  readonly runtime: RuntimeName;
+  readonly dockerSocket?: string | undefined;
+  readonly log: (line: string) => void;
+  /** How long a host may take to register and connect; 30 s. */
+  readonly readyTimeoutMs?: number;
+}
+
+type HostRecord = ManagedHostRequest & { readonly stateDir: string };
+
+interface RunningHost {
+  readonly record: HostRecord;
+  readonly agent: Agent;
+  readonly options: { stopTasksOnExit: boolean } & AgentOptions;
+  readonly ready: Promise<void>;
+}
+
+const keyOf = (cluster: string, instanceId: string) => `${cluster}/${instanceId}`;
+
+class CapacityHost {
+  readonly #hosts = new Map<string, RunningHost>();
+  readonly #releasing = new Map<string, Promise<void>>();
+  readonly #controlPlane: EcsControlPlane;
+  readonly #directory: string;
+  readonly #registryPath: string;
+
+  constructor(private readonly options: CapacityHostOptions) {
+    this.#directory = join(options.dataDir, 'capacity');
+    this.#registryPath = join(this.#directory, 'hosts.json');
+    mkdirSync(this.#directory, { recursive: true });
+    // One SDK client (and its keep-alive sockets) for every hosted agent.
+    this.#controlPlane = new EcsControlPlane({
+      endpoint: options.endpoint,
+      region: options.region,
+    });
+  }
+
+  get runtime(): RuntimeName {
+    return this.options.runtime;
+  }
+
+  /** The hosts running now (cluster/instanceId). */
+  list(): string[] {
+    return [...this.#hosts.keys()];
+  }
+
+  /** Starts the host's agent and resolves once it is registered and connected. Idempotent. */
+  async provision(request: ManagedHostRequest): Promise<void> {
+    const key = keyOf(request.cluster, request.instanceId);
+    await this.#releasing.get(key);
+    const running =
+      this.#hosts.get(key) ??
+      this.#start({
+        ...request,
+        stateDir: join(
+          this.#directory,
+          safeSegment(request.cluster),
+          safeSegment(request.instanceId),
+        ),
+      });
+    await running.ready;
+  }
+
+  /**
+   * Stops the host's agent — and every task it still runs, as
+   * `--stop-tasks-on-exit` does — then forgets it. Answers at once; the stop
+   * finishes in the background (a container may take its stopTimeout).
+   */
+  release(cluster: string, instanceId: string): void {
+    const key = keyOf(cluster, instanceId);
+    const host = this.#hosts.get(key);
+    if (!host || this.#releasing.has(key)) return;
+    const releasing = (async () => {
+      host.options.stopTasksOnExit = true;
+      try {
+        await host.ready.catch(() => {});
+        await host.agent.shutdown();
+      } catch (error) {
+        this.options.log(`capacity: stopping host ${key}: ${(error as Error).message}`);
+      }
+      this.#hosts.delete(key);
+      this.#saveRegistry();
+      rmSync(host.record.stateDir, { recursive: true, force: true });
+    })().finally(() => this.#releasing.delete(key));
+    this.#releasing.set(key, releasing);
+  }
+
+  /** After a restart: brings back every host that was running. */
+  resume(): void {
+    for (const record of this.#loadRegistry()) {
+      const running = this.#start(record);
+      running.ready.catch((error: unknown) =>
+        this.options.log(
+          `capacity: host ${record.instanceId} did not come back: ${(error as Error).message}`,
+        ),
+      );
+    }
+  }
+
+  /** Leaves every container running (the next start adopts them), as agents do on Ctrl-C. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.#releasing.values());
+    await Promise.allSettled([...this.#hosts.values()].map((host) => host.agent.shutdown()));
+    this.#hosts.clear();
+    this.#controlPlane.close();
+  }
+
+  #start(record: HostRecord): RunningHost {
+    const key = keyOf(record.cluster, record.instanceId);
+    const stateFile = new StateFile(record.stateDir);
+    if (stateFile.load() === undefined) {
+      // The instance exists already (the control plane made it): re-register it.
+      stateFile.save({
+        ...emptyState(record.cluster),
+        containerInstanceArn: record.containerInstanceArn,
+      });
+    }
+    const options: RunningHost['options'] = {
+      endpoint: this.options.endpoint,
+      wsEndpoint: this.options.wsEndpoint,
+      cluster: record.cluster,
+      cpu: record.cpu,
+      memory: record.memory,
+      attributes: Object.entries(record.attributes).map(([name, value]) =>
+        value === null ? { name } : { name, value },
+      ),
+      reservedPorts: [],
+      reservedUdpPorts: [],
+      runtime: this.options.runtime,
+      ...(this.options.dockerSocket === undefined
+        ? {}
+        : { dockerSocket: this.options.dockerSocket }),
+      stateDir: record.stateDir,
+      region: this.options.region,
+      heartbeatSeconds: 20,
+      stopTasksOnExit: false,
+    };
+    let connected: () => void = () => {};
+    const onConnected = new Promise<void>((resolve) => {
+      connected = resolve;
+    });
+    const log = (line: string) =>
+      this.options.log(`capacity ${record.instanceId.slice(0, 8)}: ${line}`);
+    const agent = new Agent({
+      options,
+      controlPlane: this.#controlPlane,
+      runtime: createRuntime({
+        runtime: this.options.runtime,
+        ...(this.options.dockerSocket === undefined
+          ? {}
+          : { dockerSocket: this.options.dockerSocket }),
+        log,
+      }),
+      stateFile,
+      agentVersion: 'berth-fargate',
+      log,
+      // The agent prints one line, once registered and connected.
+      print: () => connected(),
+    });
+    const timeoutMs = this.options.readyTimeoutMs ?? 30_000;
+    const ready = (async () => {
+      await agent.start();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        onConnected,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`the host's agent did not connect within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        }),
+      ]).finally(() => clearTimeout(timer));
+    })();
+    const running: RunningHost = { record, agent, options, ready };
+    this.#hosts.set(key, running);
+    this.#saveRegistry();
+    ready.catch(() => {
+      // A host that failed to come up is forgotten; a retried provision starts it afresh.
+      if (this.#hosts.get(key) === running) {
+        this.#hosts.delete(key);
+        this.#saveRegistry();
+        agent.shutdown().catch(() => {});
+      }
+    });
+    return running;
+  }
+
+  #loadRegistry(): HostRecord[] {
+    try {
+      return JSON.parse(readFileSync(this.#registryPath, 'utf8')) as HostRecord[];
+    } catch {
+      return [];
+    }
+  }
+
+  #saveRegistry(): void {
+    const temporary = `${this.#registryPath}.tmp`;
+    writeFileSync(temporary, JSON.stringify([...this.#hosts.values()].map((host) => host.record)));
+    renameSync(temporary, this.#registryPath);
+  }
+}
+
+export type { CapacityHostOptions };
+export { CapacityHost };
