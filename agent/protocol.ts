@@ -99,8 +99,9 @@ const readAwsvpc = (value: unknown): AwsvpcAttachment | undefined => {
   const subnetId = optionalString(value.subnetId);
   const cidrBlock = optionalString(value.cidrBlock);
   const ipv4Address = optionalString(value.ipv4Address);
-  const macAddress = optionalString(value.macAddress);
-  if (!subnetId || !cidrBlock || !ipv4Address || !macAddress) return undefined;
+  // Informational (Docker picks the address's MAC): an empty or missing one is no reason to drop it.
+  const macAddress = typeof value.macAddress === 'string' ? value.macAddress : '';
+  if (!subnetId || !cidrBlock || !ipv4Address) return undefined;
   const gateway = optionalString(value.gateway);
   return { subnetId, cidrBlock, ipv4Address, macAddress, ...(gateway ? { gateway } : {}) };
 };

@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startStackProcess } from '../../local/harness';
+import { preparePodman } from '../../local/podman';
 
 /**
  * Starts the real local stack once for the whole integration suite. The
@@ -7,10 +11,25 @@ import { startStackProcess } from '../../local/harness';
  * them finish.
  */
 export default async function globalSetup(): Promise<void> {
+  // Real containers (the docker runtime's tests) run on Podman's Docker API;
+  // tests that need it fail with a clear message when podman is missing.
+  const podman = await preparePodman({ dataDir: mkdtempSync(join(tmpdir(), 'berth-podman-')) });
+  if (podman) {
+    process.env.BERTH_TEST_DOCKER_SOCKET = podman.socketPath;
+    (globalThis as { berthPodman?: unknown }).berthPodman = podman;
+  }
   const stack = await startStackProcess({
     environment: {
+      ...(podman ? { BERTH_DOCKER_SOCKET: podman.socketPath } : {}),
       BERTH_TASK_DEFINITION_CLEANUP_INTERVAL_SECONDS: '1',
       BERTH_TASK_START_TIMEOUT_SECONDS: '4',
+      // The default network, and a subnet of eleven addresses (the smallest AWS allows) that tests can fill.
+      BERTH_SUBNETS: [
+        'subnet-berth-a=us-east-1a=172.31.0.0/20',
+        'subnet-berth-b=us-east-1b=172.31.16.0/20',
+        'subnet-berth-c=us-east-1c=172.31.32.0/20',
+        'subnet-berth-tiny=us-east-1c=10.213.250.0/28',
+      ].join(','),
     },
   });
   process.env.BERTH_TEST_URL = stack.url;
@@ -19,5 +38,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.BERTH_TEST_DYNAMODB_URL = `http://127.0.0.1:${stack.ports.dynamodb}`;
   process.env.BERTH_TEST_WS_URL = `ws://127.0.0.1:${stack.ports.websocket}`;
   process.env.BERTH_TEST_EVENTS_URL = `http://127.0.0.1:${stack.ports.events}/events`;
+  process.env.BERTH_TEST_CAPACITY_URL = `http://127.0.0.1:${stack.ports.capacity}`;
   (globalThis as { berthStack?: unknown }).berthStack = stack;
 }

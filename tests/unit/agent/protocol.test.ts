@@ -63,6 +63,16 @@ describe('Module: agent/protocol', () => {
       expect(task?.[member as keyof typeof task]).toBeUndefined();
     });
 
+    it('keeps an awsvpc attachment whose MAC address is empty or missing', () => {
+      // Act
+      const empty = readTask({ ...base, awsvpc: { ...awsvpc, macAddress: '' } });
+      const missing = readTask({ ...base, awsvpc: { ...awsvpc, macAddress: undefined } });
+
+      // Assess
+      expect(empty?.awsvpc).toEqual({ ...awsvpc, macAddress: '' });
+      expect(missing?.awsvpc).toEqual({ ...awsvpc, macAddress: '' });
+    });
+
     it('leaves the new members out of an older message', () => {
       // Act
       const task = readTask(base);
