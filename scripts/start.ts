@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseSubnets } from '../functions/domain/network/subnets';
 import { MissingJavaError, startLocalStack } from '../local/stack';
 
 /**
@@ -30,6 +31,8 @@ const containerRuntime = (): 'auto' | 'docker' | 'process' => {
 };
 
 const main = async () => {
+  // A typo in the subnets would otherwise fail every request of the handlers.
+  parseSubnets(process.env.BERTH_SUBNETS);
   // Node 20 is supported here on purpose; the SDK's end-of-support notice is noise in a terminal.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const rootDir = resolve(__dirname, '..');

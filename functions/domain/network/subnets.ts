@@ -64,6 +64,13 @@ const parseCidr = (cidr: string): ParsedCidr | undefined => {
   return { base, prefix, size };
 };
 
+const overlaps = (a: string, b: string): boolean => {
+  const first = parseCidr(a);
+  const second = parseCidr(b);
+  if (!first || !second) return false;
+  return first.base < second.base + second.size && second.base < first.base + first.size;
+};
+
 /** How many addresses a subnet can hand out. */
 const usableAddressCount = (subnet: Subnet): number => {
   const parsed = parseCidr(subnet.cidrBlock);
@@ -156,6 +163,13 @@ const parseSubnets = (text: string | undefined): Subnet[] => {
     }
     if (subnets.some((subnet) => subnet.subnetId === subnetId)) {
       throw new Error(`BERTH_SUBNETS names ${subnetId} twice`);
+    }
+    // Addresses are reserved per subnet: overlapping blocks could give two tasks one address.
+    const overlapping = subnets.find((subnet) => overlaps(subnet.cidrBlock, cidrBlock));
+    if (overlapping) {
+      throw new Error(
+        `BERTH_SUBNETS: ${subnetId} (${cidrBlock}) overlaps ${overlapping.subnetId} (${overlapping.cidrBlock})`,
+      );
     }
     subnets.push({ subnetId, availabilityZone, cidrBlock });
   }

@@ -174,7 +174,11 @@ const readAwsvpcConfiguration = (
 ): AwsvpcChoice | undefined => {
   const configuration = optionalObject(value, 'networkConfiguration');
   if (networkMode !== 'awsvpc') {
-    if (configuration?.awsvpcConfiguration !== undefined) {
+    // null is absent, as everywhere in a request.
+    if (
+      configuration?.awsvpcConfiguration !== undefined &&
+      configuration.awsvpcConfiguration !== null
+    ) {
       throw new InvalidParameterException(
         'Network Configuration is not valid for the given networkMode of this task definition.',
       );

@@ -486,7 +486,12 @@ describe('Function: parseSubnets', () => {
       fc.property(
         fc.uniqueArray(entry, { minLength: 1, maxLength: 6, selector: (item) => item.subnetId }),
         fc.constantFrom(',', ' ', '\n', ', '),
-        (entries, separator) => {
+        (generated, separator) => {
+          // Each in a /8 of its own, so that no two overlap.
+          const entries = generated.map((item, index) => ({
+            ...item,
+            cidrBlock: item.cidrBlock.replace(/^\d+/, String(index + 1)),
+          }));
           const text = entries
             .map((item) => `${item.subnetId}=${item.availabilityZone}=${item.cidrBlock}`)
             .join(separator);
@@ -494,5 +499,21 @@ describe('Function: parseSubnets', () => {
         },
       ),
     );
+  });
+
+  it.each([
+    ['the same block', '10.0.0.0/24', '10.0.0.0/24'],
+    ['a block inside another', '10.0.0.0/16', '10.0.5.0/24'],
+    ['a block around another', '10.0.5.0/24', '10.0.0.0/16'],
+  ])('refuses subnets whose blocks overlap: %s', (_case, first, second) => {
+    expect(() =>
+      parseSubnets(`subnet-a=us-east-1a=${first},subnet-b=us-east-1b=${second}`),
+    ).toThrow(`BERTH_SUBNETS: subnet-b (${second}) overlaps subnet-a (${first})`);
+  });
+
+  it('accepts adjacent blocks', () => {
+    expect(
+      parseSubnets('subnet-a=us-east-1a=10.0.0.0/24,subnet-b=us-east-1b=10.0.1.0/24'),
+    ).toHaveLength(2);
   });
 });
