@@ -149,12 +149,18 @@ class DockerRuntime implements ContainerRuntime {
     if (mode === 'awsvpc' && networkOwnerId === undefined) {
       this.networkOwners.set(task.taskArn, created.id);
     }
-    const inspect = await created.inspect();
+    // It runs: from here on a failure must not be reported as a failed start.
+    let networkBindings: ContainerHandle['networkBindings'] = [];
+    try {
+      networkBindings = networkBindingsOf(mode, container, await created.inspect());
+    } catch (error) {
+      this.log(`cannot inspect container ${created.id.slice(0, 12)}: ${messageOf(error)}`);
+    }
     const handle: ContainerHandle = {
       taskArn: task.taskArn,
       containerName: container.name,
       runtimeId: created.id,
-      networkBindings: networkBindingsOf(mode, container, inspect),
+      networkBindings,
       pullStartedAt,
       pullStoppedAt,
     };

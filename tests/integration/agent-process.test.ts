@@ -652,7 +652,7 @@ describe('berth-agent, process runtime', () => {
         '--endpoint',
         'http://127.0.0.1:1',
         '--runtime',
-        'docker',
+        'kubernetes',
       ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -662,6 +662,6 @@ describe('berth-agent, process runtime', () => {
     });
     const code = await new Promise<number | null>((done) => child.once('exit', done));
     expect(code).toBe(2);
-    expect(stderr).toContain('--runtime docker is not supported');
+    expect(stderr).toContain('--runtime kubernetes is not supported');
   });
 });
