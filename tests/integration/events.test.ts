@@ -9,56 +9,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { credentials, ecsClient, uniqueName } from '../helpers/clients';
+import { subscribe } from '../helpers/events';
 import { startSimulatedAgent } from '../helpers/simulatedAgent';
-
-interface Envelope {
-  'detail-type': string;
-  source: string;
-  account: string;
-  region: string;
-  resources: string[];
-  detail: {
-    lastStatus?: string;
-    desiredStatus?: string;
-    version?: number;
-    status?: string;
-    agentConnected?: boolean;
-    taskArn?: string;
-  };
-}
-
-/** Subscribes as a user would (`curl -N <events>/events`), collecting every event. */
-const subscribe = async (query: string) => {
-  const controller = new AbortController();
-  const received: Envelope[] = [];
-  const response = await fetch(`${process.env.BERTH_TEST_EVENTS_URL}?${query}`, {
-    signal: controller.signal,
-  });
-  const reader = response.body?.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const pump = (async () => {
-    for (;;) {
-      const chunk = await reader?.read().catch(() => undefined);
-      if (!chunk || chunk.done) return;
-      buffer += decoder.decode(chunk.value, { stream: true });
-      let end = buffer.indexOf('\n\n');
-      while (end !== -1) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (frame.startsWith('data: ')) received.push(JSON.parse(frame.slice(6)) as Envelope);
-        end = buffer.indexOf('\n\n');
-      }
-    }
-  })();
-  return {
-    received,
-    close: async () => {
-      controller.abort();
-      await pump;
-    },
-  };
-};
 
 describe('ECS events', () => {
   const ecs = ecsClient();

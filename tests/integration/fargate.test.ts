@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import Docker from 'dockerode';
 import { ecsClient, uniqueName } from '../helpers/clients';
+import { subscribe } from '../helpers/events';
 
 /**
  * FARGATE through the public API, as a user runs it: no container instance
@@ -214,6 +215,7 @@ describe('FARGATE: tasks run with their own address and host', () => {
   it('runs a task with no container instance of the user, then gives everything back', async () => {
     // Prepare
     const { cluster, family } = await setup();
+    const stream = await subscribe('source=aws.ecs');
     // Act
     const run = await ecs.send(
       new RunTaskCommand({
@@ -282,6 +284,21 @@ describe('FARGATE: tasks run with their own address and host', () => {
       hostsRunning,
       (hosts) => !hosts.some((host) => host.startsWith(`${cluster}/`)),
     );
+    // The events tell the task's whole life, and nothing of its host.
+    await stream.close();
+    const ofCluster = stream.received.filter((event) =>
+      JSON.stringify(event.detail).includes(`cluster/${cluster}"`),
+    );
+    expect(
+      ofCluster
+        .filter((event) => event['detail-type'] === 'ECS Task State Change')
+        .map((event) => event.detail.lastStatus),
+    ).toEqual(
+      expect.arrayContaining(['PROVISIONING', 'PENDING', 'RUNNING', 'DEPROVISIONING', 'STOPPED']),
+    );
+    expect(
+      ofCluster.filter((event) => event['detail-type'] === 'ECS Container Instance State Change'),
+    ).toEqual([]);
   });
 
   it('gives each of many concurrent tasks its own address, spread over the subnets', async () => {

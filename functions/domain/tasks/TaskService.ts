@@ -910,7 +910,10 @@ class TaskService {
   async #announceInstances(cluster: string, instanceIds: string[]): Promise<void> {
     const instances = await this.#deps.instances.getMany(cluster, instanceIds);
     await this.#deps.events.publish(
-      instances.map((instance) => this.#deps.instanceEvent(instance)),
+      instances
+        // A FARGATE task's own host is never shown to users.
+        .filter((instance) => instance.managedFor === undefined)
+        .map((instance) => this.#deps.instanceEvent(instance)),
     );
   }
 
