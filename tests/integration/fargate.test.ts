@@ -13,6 +13,7 @@ import {
   waitUntilTasksStopped,
 } from '@aws-sdk/client-ecs';
 import Docker from 'dockerode';
+import { startStackProcess } from '../../local/harness';
 import { ecsClient, uniqueName } from '../helpers/clients';
 import { subscribe } from '../helpers/events';
 
@@ -474,4 +475,81 @@ describe('FARGATE: tasks run with their own address and host', () => {
     const after = await docker.getContainer(runtimeId).inspect();
     expect(after.State.Running).toBe(false);
   });
+
+  it('keeps FARGATE tasks running through a crash of the whole stack, and settles them after', async () => {
+    // Prepare: a stack of its own (hosts as processes), so that killing it leaves the others alone.
+    const environment = { BERTH_CONTAINER_RUNTIME: 'process' };
+    const stack = await startStackProcess({ environment });
+    const own = ecsClient(stack.url);
+    const cluster = uniqueName('fargate-crash');
+    await own.send(new CreateClusterCommand({ clusterName: cluster }));
+    const family = uniqueName('fg');
+    await own.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [
+          { name: 'main', image: 'process', command: ['sh', '-c', 'sleep 600'], stopTimeout: 2 },
+        ],
+      }),
+    );
+    const run = await own.send(
+      new RunTaskCommand({
+        cluster,
+        taskDefinition: family,
+        count: 2,
+        launchType: 'FARGATE',
+        networkConfiguration: network(SUBNETS),
+      }),
+    );
+    const arns = (run.tasks ?? []).map((task) => task.taskArn ?? '');
+    await waitUntilTasksRunning(
+      { client: own, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+      { cluster, tasks: arns },
+    );
+    const before = (await own.send(new DescribeTasksCommand({ cluster, tasks: arns }))).tasks ?? [];
+    const pids = before.map((task) => Number(task.containers?.[0]?.runtimeId));
+    own.destroy();
+
+    // Act: kill the stack hard, with its capacity host; bring it back on the same state.
+    await stack.stop('SIGKILL');
+    const again = await startStackProcess({
+      dataDir: stack.dataDir,
+      ports: stack.ports,
+      environment,
+    });
+    const client = ecsClient(again.url);
+    try {
+      // Assess: the containers never stopped, and the tasks are still RUNNING…
+      for (const pid of pids) expect(() => process.kill(pid, 0)).not.toThrow();
+      const after = (await client.send(new DescribeTasksCommand({ cluster, tasks: arns }))).tasks;
+      expect(after?.map((task) => task.lastStatus)).toEqual(['RUNNING', 'RUNNING']);
+      // …their hosts came back (so a stop reaches the containers)…
+      await Promise.all(arns.map((task) => client.send(new StopTaskCommand({ cluster, task }))));
+      await waitUntilTasksStopped(
+        { client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+        { cluster, tasks: arns },
+      );
+      const stopped = (await client.send(new DescribeTasksCommand({ cluster, tasks: arns }))).tasks;
+      expect(stopped?.map((task) => task.containers?.[0]?.exitCode)).toEqual([143, 143]);
+      expect(stopped?.map((task) => task.attachments?.[0]?.status)).toEqual(['DELETED', 'DELETED']);
+      for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+      // …and are gone afterwards.
+      await eventually(
+        async () =>
+          (
+            (await (await fetch(`http://127.0.0.1:${again.ports.capacity}/hosts`)).json()) as {
+              hosts: string[];
+            }
+          ).hosts,
+        (hosts) => hosts.length === 0,
+      );
+    } finally {
+      client.destroy();
+      await again.stop();
+    }
+  }, 240_000);
 });
