@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { Agent } from '../../agent/Agent';
 import { EcsControlPlane } from '../../agent/ControlPlane';
 import type { AgentOptions } from '../../agent/cli';
-import { safeSegment } from '../../agent/protocol';
+import { safeSegment, taskIdOf } from '../../agent/protocol';
 import { createRuntime, type RuntimeName } from '../../agent/runtimes';
+import type { ContainerRuntime } from '../../agent/runtimes/ContainerRuntime';
 import { emptyState, StateFile } from '../../agent/StateFile';
 import type { ManagedHostRequest } from '../../functions/domain/ports/CapacityProvisioner';
 
@@ -39,6 +40,7 @@ type HostRecord = ManagedHostRequest & { readonly stateDir: string };
 interface RunningHost {
   readonly record: HostRecord;
   readonly agent: Agent;
+  readonly runtime: ContainerRuntime;
   readonly options: { stopTasksOnExit: boolean } & AgentOptions;
   readonly ready: Promise<void>;
 }
@@ -103,6 +105,7 @@ class CapacityHost {
       try {
         await host.ready.catch(() => {});
         await host.agent.shutdown();
+        await this.#removeContainers(host);
       } catch (error) {
         this.options.log(`capacity: stopping host ${key}: ${(error as Error).message}`);
       }
@@ -111,6 +114,20 @@ class CapacityHost {
       rmSync(host.record.stateDir, { recursive: true, force: true });
     })().finally(() => this.#releasing.delete(key));
     this.#releasing.set(key, releasing);
+  }
+
+  /** A host leaves nothing behind: its tasks' stopped containers go with it (docker runtime). */
+  async #removeContainers(host: RunningHost): Promise<void> {
+    if (!host.runtime.removeTask) return;
+    const state = new StateFile(host.record.stateDir).load();
+    for (const task of state?.tasks ?? []) {
+      // The agent's own layout of a task's folder (Agent.pathsOf).
+      const taskDir = join(host.record.stateDir, 'tasks', taskIdOf(task.taskArn));
+      await host.runtime.removeTask(task.taskArn, {
+        taskDir,
+        scratchDir: join(taskDir, 'scratch'),
+      });
+    }
   }
 
   /** After a restart: brings back every host that was running. */
@@ -169,16 +186,17 @@ class CapacityHost {
     });
     const log = (line: string) =>
       this.options.log(`capacity ${record.instanceId.slice(0, 8)}: ${line}`);
+    const runtime = createRuntime({
+      runtime: this.options.runtime,
+      ...(this.options.dockerSocket === undefined
+        ? {}
+        : { dockerSocket: this.options.dockerSocket }),
+      log,
+    });
     const agent = new Agent({
       options,
       controlPlane: this.#controlPlane,
-      runtime: createRuntime({
-        runtime: this.options.runtime,
-        ...(this.options.dockerSocket === undefined
-          ? {}
-          : { dockerSocket: this.options.dockerSocket }),
-        log,
-      }),
+      runtime,
       stateFile,
       agentVersion: 'berth-fargate',
       log,
@@ -199,7 +217,7 @@ class CapacityHost {
         }),
       ]).finally(() => clearTimeout(timer));
     })();
-    const running: RunningHost = { record, agent, options, ready };
+    const running: RunningHost = { record, agent, runtime, options, ready };
     this.#hosts.set(key, running);
     this.#saveRegistry();
     ready.catch(() => {
