@@ -486,6 +486,47 @@ describe('FARGATE: tasks run with their own address and host', () => {
     );
   });
 
+  it('fails a FARGATE task whose image cannot be had, giving back its address and host', async () => {
+    // Prepare
+    const { cluster } = await setup();
+    const family = uniqueName('fg-noimage');
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [
+          { name: 'main', image: 'localhost/berth-no-such-image:1', command: ['true'] },
+        ],
+      }),
+    );
+    // Act
+    const run = await ecs.send(
+      new RunTaskCommand({
+        cluster,
+        taskDefinition: family,
+        launchType: 'FARGATE',
+        networkConfiguration: network(SUBNETS),
+      }),
+    );
+    const arn = run.tasks?.[0]?.taskArn ?? '';
+    await waitUntilTasksStopped(
+      { client: ecs, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+      { cluster, tasks: [arn] },
+    );
+    // Assess
+    const [task] = await describe1(cluster, [arn]);
+    expect(task).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart' });
+    expect(task?.stoppedReason).toMatch(/^CannotPullContainerError: /);
+    expect(task?.attachments?.[0]?.status).toBe('DELETED');
+    await eventually(
+      hostsRunning,
+      (hosts) => !hosts.some((host) => host.startsWith(`${cluster}/`)),
+    );
+  });
+
   it('keeps FARGATE tasks running through a crash of the whole stack, and settles them after', async () => {
     // Prepare: a stack of its own (hosts as processes), so that killing it leaves the others alone.
     const environment = { BERTH_CONTAINER_RUNTIME: 'process' };
