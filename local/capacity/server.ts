@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ManagedHostRequest } from '../../functions/domain/ports/CapacityProvisioner';
+import { readBody } from '../http';
 import { CapacityHost, type CapacityHostOptions } from './CapacityHost';
 
 /**
@@ -13,14 +14,6 @@ import { CapacityHost, type CapacityHostOptions } from './CapacityHost';
  *
  * Loopback only, like every other part of the local stack.
  */
-
-const readBody = (request: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 
 const isRequest = (value: unknown): value is ManagedHostRequest => {
   const body = value as Partial<ManagedHostRequest> | null;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../http';
 
 /**
  * EventBridge for one machine: the handlers publish with the real
@@ -34,14 +35,6 @@ interface Subscriber {
 }
 
 const KEPT = 1_000;
-
-const readBody = (request: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 
 const matches = (subscriber: Subscriber, event: EventEnvelope): boolean =>
   (subscriber.sources.length === 0 || subscriber.sources.includes(event.source)) &&

@@ -2,6 +2,7 @@ import {
   CreateClusterCommand,
   DescribeClustersCommand,
   DescribeTasksCommand,
+  type ECSClient,
   InvalidParameterException,
   ListContainerInstancesCommand,
   PlatformUnknownException,
@@ -16,6 +17,7 @@ import Docker from 'dockerode';
 import { startStackProcess } from '../../local/harness';
 import { ecsClient, uniqueName } from '../helpers/clients';
 import { subscribe } from '../helpers/events';
+import { eventually } from '../helpers/eventually';
 
 /**
  * FARGATE through the public API, as a user runs it: no container instance
@@ -50,16 +52,6 @@ const errorOf = async (call: Promise<unknown>): Promise<Error> => {
   throw new Error('Expected the call to fail, but it succeeded.');
 };
 
-const eventually = async <T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 30_000) => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached in time: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
-
 const inCidr = (ip: string, cidr: string): boolean => {
   const toNumber = (text: string) =>
     text.split('.').reduce((value, part) => value * 256 + Number(part), 0);
@@ -81,27 +73,32 @@ const hostsRunning = async (): Promise<string[]> => {
 const describe1 = async (cluster: string, arns: string[]) =>
   (await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }))).tasks ?? [];
 
-const setup = async () => {
-  const cluster = uniqueName('fargate');
-  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+/** A FARGATE task definition of the smallest size (0.25 vCPU, 512 MiB) with one container. */
+const registerFargate = async (
+  client: ECSClient,
+  container: { image: string; command: string[] },
+): Promise<string> => {
   const family = uniqueName('fg');
-  await ecs.send(
+  await client.send(
     new RegisterTaskDefinitionCommand({
       family,
       requiresCompatibilities: ['FARGATE'],
       networkMode: 'awsvpc',
       cpu: '256',
       memory: '512',
-      containerDefinitions: [
-        {
-          name: 'main',
-          image: 'localhost/berth-busybox:latest',
-          command: ['sh', '-c', 'sleep 600'],
-          stopTimeout: 2,
-        },
-      ],
+      containerDefinitions: [{ name: 'main', stopTimeout: 2, ...container }],
     }),
   );
+  return family;
+};
+
+const setup = async () => {
+  const cluster = uniqueName('fargate');
+  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  const family = await registerFargate(ecs, {
+    image: 'localhost/berth-busybox:latest',
+    command: ['sh', '-c', 'sleep 600'],
+  });
   return { cluster, family };
 };
 
@@ -489,19 +486,10 @@ describe('FARGATE: tasks run with their own address and host', () => {
   it('fails a FARGATE task whose image cannot be had, giving back its address and host', async () => {
     // Prepare
     const { cluster } = await setup();
-    const family = uniqueName('fg-noimage');
-    await ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family,
-        requiresCompatibilities: ['FARGATE'],
-        networkMode: 'awsvpc',
-        cpu: '256',
-        memory: '512',
-        containerDefinitions: [
-          { name: 'main', image: 'localhost/berth-no-such-image:1', command: ['true'] },
-        ],
-      }),
-    );
+    const family = await registerFargate(ecs, {
+      image: 'localhost/berth-no-such-image:1',
+      command: ['true'],
+    });
     // Act
     const run = await ecs.send(
       new RunTaskCommand({
@@ -534,19 +522,10 @@ describe('FARGATE: tasks run with their own address and host', () => {
     const own = ecsClient(stack.url);
     const cluster = uniqueName('fargate-crash');
     await own.send(new CreateClusterCommand({ clusterName: cluster }));
-    const family = uniqueName('fg');
-    await own.send(
-      new RegisterTaskDefinitionCommand({
-        family,
-        requiresCompatibilities: ['FARGATE'],
-        networkMode: 'awsvpc',
-        cpu: '256',
-        memory: '512',
-        containerDefinitions: [
-          { name: 'main', image: 'process', command: ['sh', '-c', 'sleep 600'], stopTimeout: 2 },
-        ],
-      }),
-    );
+    const family = await registerFargate(own, {
+      image: 'process',
+      command: ['sh', '-c', 'sleep 600'],
+    });
     const run = await own.send(
       new RunTaskCommand({
         cluster,

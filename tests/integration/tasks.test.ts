@@ -17,6 +17,7 @@ import {
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import fc from 'fast-check';
 import { credentials, ecsClient, uniqueName } from '../helpers/clients';
+import { eventually } from '../helpers/eventually';
 import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAgent';
 
 const ecs = ecsClient();
@@ -35,16 +36,6 @@ const invokeSweeper = () =>
     }),
   );
 const wsUrl = () => process.env.BERTH_TEST_WS_URL ?? '';
-
-const eventually = async <T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000) => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached in time: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 const setup = async (agents: Parameters<typeof startSimulatedAgent>[0][] = []) => {
   const cluster = uniqueName('tasks');

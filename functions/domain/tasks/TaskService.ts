@@ -660,7 +660,7 @@ class TaskService {
         return { status: result?.lastStatus ?? 'STOPPED' };
       }
     }
-    await this.#failToProvision(
+    await this.failStart(
       cluster,
       id,
       subnet
@@ -712,7 +712,7 @@ class TaskService {
       });
     } catch (error) {
       if (!(error instanceof CapacityUnavailableError)) throw error;
-      await this.#failToProvision(cluster, id, error.message);
+      await this.failStart(cluster, id, error.message);
       return { status: 'STOPPED' };
     }
     return { status: task.lastStatus };
@@ -748,20 +748,6 @@ class TaskService {
       managedFor: task.id,
       version: 1,
     };
-  }
-
-  /** A provisioning step cannot go on: the task stops with ECS's reason, and its agent is told. */
-  async #failToProvision(cluster: string, id: string, reason: string): Promise<void> {
-    await this.#settleWithoutAgent(
-      cluster,
-      id,
-      (current, now) => ({
-        stoppingAt: current.stoppingAt ?? now,
-        stopCode: 'TaskFailedToStart',
-        stoppedReason: current.stoppedReason ?? reason,
-      }),
-      { tellAgent: true },
-    );
   }
 
   /**
@@ -820,14 +806,14 @@ class TaskService {
    * The start deadline passed: the task fails with TaskFailedToStart, its
    * agent is told to drop it, and a workflow step waiting on it moves on.
    */
-  async failStart(cluster: string, id: string): Promise<void> {
+  async failStart(cluster: string, id: string, reason = 'Task failed to start'): Promise<void> {
     await this.#settleWithoutAgent(
       cluster,
       id,
       (current, now) => ({
         stoppingAt: current.stoppingAt ?? now,
         stopCode: 'TaskFailedToStart',
-        stoppedReason: current.stoppedReason ?? 'Task failed to start',
+        stoppedReason: current.stoppedReason ?? reason,
       }),
       { tellAgent: true },
     );
