@@ -1,30 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   CreateClusterCommand,
   DescribeClustersCommand,
-  ECSClient,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
+import { findDockerSocket } from '../agent/runtimes';
 import { type StackProcess, startStackProcess } from '../local/harness';
-import { benchE2e } from './e2e';
+import { benchDocker, benchE2e } from './e2e';
+import { benchFargate } from './fargate';
 import { benchPlacement } from './placement';
+import { type BenchEndpoints, ecsClient, noter, percentile, print } from './shared';
 
 /**
  * `npm run bench [-- part...]`: measures Berth and prints one figure per line
- * as `name: value unit`. Parts: `placement` (the engine alone, no stack), `api`,
- * `e2e` (RunTask → RUNNING on 10 real agents). With BERTH_BENCH_URL set it
- * measures a stack already running there (`e2e` then also needs
- * BERTH_BENCH_WS_URL, the agents' WebSocket endpoint, and
- * BERTH_BENCH_EVENTS_URL, the events stream such as
- * `http://127.0.0.1:8084/events`); otherwise it starts its own (on free
- * ports, with a fresh data folder) exactly as `npm start` does.
+ * as `name: value unit`. Parts (all of them when none is named):
+ *
+ * - `placement`: the engine alone, no stack.
+ * - `api`: latency through `@aws-sdk/client-ecs`.
+ * - `e2e`: RunTask → RUNNING on 10 real agents, process runtime.
+ * - `fargate`: RunTask (FARGATE) → RUNNING, hosts from the stack's capacity
+ *   host: `fargate.process.*` on a stack started with
+ *   BERTH_CONTAINER_RUNTIME=process, then `fargate.docker.*` on one started
+ *   with BERTH_CONTAINER_RUNTIME=docker (skipped, said on stderr, without
+ *   Podman or a Docker-API socket).
+ * - `docker`: as `e2e`, the agents with `--runtime docker` (real containers)
+ *   through BERTH_BENCH_DOCKER_SOCKET, else the socket of the Podman service
+ *   the stack starts.
+ *
+ * Each part starts a stack of its own (on free ports, with a fresh data
+ * folder, exactly as `npm start` does) and stops it before the next. With
+ * BERTH_BENCH_URL set it measures a stack already running there instead
+ * (`e2e`, `docker` and `fargate` then also need BERTH_BENCH_WS_URL, the
+ * agents' WebSocket endpoint, and BERTH_BENCH_EVENTS_URL, the events stream
+ * such as `http://127.0.0.1:8084/events`; `docker` needs
+ * BERTH_BENCH_DOCKER_SOCKET; `fargate` prints `fargate.*` for whatever
+ * runtime that stack gives FARGATE hosts).
  */
-
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-
-const print = (name: string, value: number, unit: string) =>
-  console.log(`${name}: ${value.toFixed(2)} ${unit}`);
 
 /** Sequential timings of one call, after a warm-up that is not counted. */
 const measure = async (
@@ -43,12 +57,7 @@ const measure = async (
 };
 
 const benchApi = async (url: string) => {
-  const ecs = new ECSClient({
-    endpoint: url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    maxAttempts: 1,
-  });
+  const ecs = ecsClient(url);
   const clusterName = `bench-${Date.now()}`;
   await ecs.send(new CreateClusterCommand({ clusterName }));
   const describe = await measure(3000, 2000, () =>
@@ -75,28 +84,133 @@ const benchApi = async (url: string) => {
 /** Where the stack under measurement answers. */
 interface Target {
   readonly url: string;
+  readonly wsUrl?: string | undefined;
+  readonly eventsUrl?: string | undefined;
   /** Set when the bench started the stack itself. */
   readonly stack?: StackProcess;
 }
 
-const benchE2eOn = async ({ url, stack }: Target) => {
-  const wsUrl = stack ? `ws://127.0.0.1:${stack.ports.websocket}` : process.env.BERTH_BENCH_WS_URL;
-  const eventsUrl = stack
-    ? `http://127.0.0.1:${stack.ports.events}/events`
-    : process.env.BERTH_BENCH_EVENTS_URL;
-  if (!wsUrl || !eventsUrl) {
-    throw new Error(
-      'The e2e part on a stack given by BERTH_BENCH_URL also needs BERTH_BENCH_WS_URL (e.g. ws://127.0.0.1:3001) and BERTH_BENCH_EVENTS_URL (e.g. http://127.0.0.1:8084/events).',
-    );
+const note = noter('bench');
+
+/**
+ * Runs `use` on a stack of its own, started with `environment` and stopped
+ * (its data folder removed) afterwards; or on the one BERTH_BENCH_URL names.
+ */
+const withStack = async (
+  label: string,
+  environment: Record<string, string>,
+  use: (target: Target) => Promise<void>,
+): Promise<void> => {
+  if (process.env.BERTH_BENCH_URL) {
+    await use({
+      url: process.env.BERTH_BENCH_URL,
+      wsUrl: process.env.BERTH_BENCH_WS_URL,
+      eventsUrl: process.env.BERTH_BENCH_EVENTS_URL,
+    });
+    return;
   }
-  await benchE2e({ url, wsUrl, eventsUrl });
+  const started = performance.now();
+  const stack = await startStackProcess({ verbose: false, environment });
+  note(`${label}: stack started in ${(performance.now() - started).toFixed(0)} ms`);
+  try {
+    await use({
+      url: stack.url,
+      wsUrl: `ws://127.0.0.1:${stack.ports.websocket}`,
+      eventsUrl: `http://127.0.0.1:${stack.ports.events}/events`,
+      stack,
+    });
+  } finally {
+    const code = await stack.stop();
+    if (code !== 0) note(`${label}: the stack exited with ${code}:\n${stack.output()}`);
+    rmSync(stack.dataDir, { recursive: true, force: true });
+    note(`${label}: done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
 };
 
-/** Each part, and whether it needs a running stack. */
-const PARTS: Record<string, { run: (target: Target) => Promise<void>; needsStack: boolean }> = {
-  placement: { run: () => benchPlacement(), needsStack: false },
-  api: { run: ({ url }) => benchApi(url), needsStack: true },
-  e2e: { run: benchE2eOn, needsStack: true },
+const endpointsOf = (target: Target): BenchEndpoints => {
+  if (!target.wsUrl || !target.eventsUrl) {
+    throw new Error(
+      'The e2e, docker and fargate parts on a stack given by BERTH_BENCH_URL also need BERTH_BENCH_WS_URL (e.g. ws://127.0.0.1:3001) and BERTH_BENCH_EVENTS_URL (e.g. http://127.0.0.1:8084/events).',
+    );
+  }
+  return {
+    url: target.url,
+    wsUrl: target.wsUrl,
+    eventsUrl: target.eventsUrl,
+    stackPid: target.stack?.child.pid,
+  };
+};
+
+/** The FARGATE hosts of these parts' stacks need nothing but host processes. */
+const PROCESS_STACK = { BERTH_CONTAINER_RUNTIME: 'process' };
+
+/**
+ * A stack whose FARGATE hosts run real containers, and the Docker-API socket
+ * it uses: BERTH_BENCH_DOCKER_SOCKET, else one found on this host, else the
+ * Podman service the stack starts in its data folder. Undefined (said on
+ * stderr) when there is none and Podman is not installed.
+ */
+const dockerStack = (
+  part: string,
+): { environment: Record<string, string>; socket: (target: Target) => string } | undefined => {
+  const given = process.env.BERTH_BENCH_DOCKER_SOCKET || findDockerSocket(process.env);
+  if (given !== undefined) {
+    return {
+      environment: { BERTH_CONTAINER_RUNTIME: 'docker', BERTH_DOCKER_SOCKET: given },
+      socket: () => given,
+    };
+  }
+  const podman = spawnSync('podman', ['--version'], { stdio: 'ignore' });
+  if (podman.error !== undefined || podman.status !== 0) {
+    note(
+      `${part}: skipped, podman is not installed and there is no Docker-API socket (set BERTH_BENCH_DOCKER_SOCKET)`,
+    );
+    return undefined;
+  }
+  return {
+    environment: { BERTH_CONTAINER_RUNTIME: 'docker' },
+    socket: (target) => {
+      if (!target.stack) {
+        throw new Error(
+          'The docker part on a stack given by BERTH_BENCH_URL needs BERTH_BENCH_DOCKER_SOCKET.',
+        );
+      }
+      return join(target.stack.dataDir, 'podman', 'podman.sock');
+    },
+  };
+};
+
+const benchFargateParts = async () => {
+  if (process.env.BERTH_BENCH_URL) {
+    // One stack, whatever runtime it gives FARGATE hosts.
+    await withStack('fargate', {}, (target) => benchFargate('fargate', endpointsOf(target)));
+    return;
+  }
+  await withStack('fargate.process', PROCESS_STACK, (target) =>
+    benchFargate('fargate.process', endpointsOf(target)),
+  );
+  const docker = dockerStack('fargate.docker');
+  if (!docker) return;
+  await withStack('fargate.docker', docker.environment, (target) =>
+    benchFargate('fargate.docker', endpointsOf(target), docker.socket(target)),
+  );
+};
+
+const benchDockerPart = async () => {
+  const docker = dockerStack('docker');
+  if (!docker) return;
+  await withStack('docker', docker.environment, (target) =>
+    benchDocker(endpointsOf(target), docker.socket(target)),
+  );
+};
+
+/** Each part; those that need a stack start (and stop) their own. */
+const PARTS: Record<string, () => Promise<void>> = {
+  placement: () => benchPlacement(),
+  api: () => withStack('api', PROCESS_STACK, ({ url }) => benchApi(url)),
+  e2e: () => withStack('e2e', PROCESS_STACK, (target) => benchE2e(endpointsOf(target))),
+  fargate: benchFargateParts,
+  docker: benchDockerPart,
 };
 
 const main = async () => {
@@ -108,17 +222,17 @@ const main = async () => {
       process.exit(2);
     }
   }
-  const needsStack = parts.some((part) => PARTS[part]?.needsStack);
-  const stack: StackProcess | undefined =
-    process.env.BERTH_BENCH_URL || !needsStack
-      ? undefined
-      : await startStackProcess({ verbose: false });
-  const url = process.env.BERTH_BENCH_URL ?? stack?.url ?? '';
-  try {
-    for (const part of parts) await PARTS[part]?.run({ url, stack });
-  } finally {
-    await stack?.stop();
+  // A part that fails is said on stderr; the others still run, and the exit status is 1.
+  let failed = 0;
+  for (const part of parts) {
+    try {
+      await PARTS[part]?.();
+    } catch (error) {
+      failed += 1;
+      console.error(`Benchmark part ${part} failed:`, error);
+    }
   }
+  if (failed > 0) process.exit(1);
 };
 
 main().catch((error: unknown) => {
