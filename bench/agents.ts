@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { BenchEndpoints } from './shared';
-import { sleep } from './shared';
 
 /**
  * Real agents for the bench (`agent/main.ts`, started as a user would), each
@@ -93,7 +92,15 @@ const startAgent = async (endpoints: BenchEndpoints, spec: AgentSpec): Promise<A
 const stopAgent = async (agent: Agent, note: (line: string) => void): Promise<void> => {
   if (agent.child.exitCode !== null || agent.child.signalCode !== null) return;
   agent.child.kill('SIGTERM');
-  const stopped = await Promise.race([agent.exited.then(() => true), sleep(45_000)]);
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([
+    agent.exited.then(() => true),
+    new Promise<false>((done) => {
+      timer = setTimeout(() => done(false), 45_000);
+    }),
+  ]);
+  // Not left pending: it would keep the bench alive 45 s after its last part.
+  clearTimeout(timer);
   if (!stopped) {
     note(`an agent did not exit 45 s after SIGTERM; killing it:\n${agent.output()}`);
     agent.child.kill('SIGKILL');

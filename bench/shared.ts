@@ -66,8 +66,6 @@ const noter =
     process.stderr.write(`[${part}] ${line}\n`);
   };
 
-const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
-
 const ecsClient = (url: string): ECSClient =>
   new ECSClient({
     endpoint: url,
@@ -479,4 +477,4 @@ const stopTasks = async (
 };
 
 export type { BenchEndpoints, RunTaskBenchOptions };
-export { benchRunTask, CONCURRENCY, ecsClient, noter, percentile, print, sleep };
+export { benchRunTask, CONCURRENCY, ecsClient, noter, percentile, print };
