@@ -36,8 +36,12 @@ import {
  * - Every container carries labels naming its task, container, cluster,
  *   task definition and this agent (its state directory), which is how a
  *   restarted agent finds its own containers and only those.
- * - Exits are watched with one `wait` long-poll per container, each emitted
- *   once, then read back with `inspect` (exit code, OOM kill).
+ * - Exits are watched through one events stream per runtime (`die` events),
+ *   each then read back with `inspect` (exit code, OOM kill) and emitted
+ *   once; every watched container is also checked when the stream
+ *   (re)connects and every few seconds, so an event lost on the way only
+ *   delays an exit. Not a `wait` long-poll per container: Podman before 4.5
+ *   spins a core on every open `wait` (containers/podman#18150).
  * - Stopped containers stay (their logs: `docker logs`) until the agent
  *   forgets the task (an hour after it stopped), then `removeTask` removes them.
  */
@@ -63,13 +67,17 @@ interface DockerRuntimeOptions {
 interface Watch {
   readonly handle: ContainerHandle;
   readonly container: Docker.Container;
-  readonly abort: AbortController;
   settled: boolean;
+  /** A check is running; `recheck` asks for one more after it (an event arrived meanwhile). */
+  checking: boolean;
+  recheck: boolean;
   readonly exited: Promise<void>;
   resolveExited(): void;
 }
 
 const DEFAULT_PULL_TIMEOUT_MS = 5 * 60 * 1000;
+/** How often every watched container is checked, whatever the events stream says. */
+const SWEEP_INTERVAL_MS = 5_000;
 
 const statusOf = (error: unknown): number | undefined =>
   (error as { statusCode?: number } | undefined)?.statusCode;
@@ -100,6 +108,9 @@ class DockerRuntime implements ContainerRuntime {
   private readonly kernelLog: () => Promise<string | undefined>;
   private closed = false;
   private initUnavailable = false;
+  /** The events stream: started with the first watch, stopped by close(). */
+  private events?: AbortController;
+  private sweepTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: DockerRuntimeOptions) {
     this.docker = options.docker ?? new Docker({ socketPath: options.socketPath });
@@ -179,6 +190,8 @@ class DockerRuntime implements ContainerRuntime {
       const status = statusOf(error);
       if (status !== 304 && status !== 404) throw error;
     }
+    // Exited now: settle at once rather than when its event comes round.
+    void this.check(watch);
     await watch.exited;
   }
 
@@ -219,7 +232,8 @@ class DockerRuntime implements ContainerRuntime {
 
   close(): void {
     this.closed = true;
-    for (const watch of this.watches.values()) watch.abort.abort();
+    this.events?.abort();
+    clearInterval(this.sweepTimer);
   }
 
   async removeTask(taskArn: string, paths: ContainerPaths): Promise<void> {
@@ -424,42 +438,105 @@ class DockerRuntime implements ContainerRuntime {
     const watch: Watch = {
       handle,
       container,
-      abort: new AbortController(),
       settled: false,
+      checking: false,
+      recheck: false,
       exited,
       resolveExited,
     };
     this.watches.set(handle.runtimeId, watch);
-    void this.follow(watch);
+    this.followEvents();
+    // It may have exited before it was watched (its event gone by): look once now.
+    void this.check(watch);
   }
 
-  /** One `wait` long-poll until the container has exited; a broken connection is retried. */
-  private async follow(watch: Watch): Promise<void> {
+  /** Starts the one events stream and the periodic sweep, if not running yet. */
+  private followEvents(): void {
+    if (this.events || this.closed) return;
+    this.events = new AbortController();
+    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+    void this.readEvents(this.events.signal);
+  }
+
+  /** Reads `die` events until closed, reconnecting (and sweeping) after a break. */
+  private async readEvents(signal: AbortSignal): Promise<void> {
     let delay = 250;
-    for (;;) {
-      if (this.closed || watch.abort.signal.aborted) return;
+    while (!this.closed && !signal.aborted) {
       try {
-        await watch.container.wait({ abortSignal: watch.abort.signal });
-        const exit = await this.readExit(watch);
-        // wait answers early when the service restarts: the container may still run.
-        if (exit !== 'running') {
-          this.settle(watch, exit);
-          return;
-        }
-      } catch (error) {
-        if (this.closed || watch.abort.signal.aborted) return;
-        if (statusOf(error) === 404) {
-          this.settle(watch, {
-            reason: 'CannotInspectContainerError: the container was removed while it ran',
+        const stream = (await this.docker.getEvents({
+          filters: { type: ['container'] },
+          abortSignal: signal,
+        })) as NodeJS.ReadableStream;
+        delay = 250;
+        // Whatever died while the stream was not there.
+        void this.sweep();
+        await new Promise<void>((resolve, reject) => {
+          let buffer = '';
+          stream.on('data', (chunk: Buffer) => {
+            buffer += chunk.toString('utf8');
+            for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
+              this.onEvent(buffer.slice(0, end));
+              buffer = buffer.slice(end + 1);
+            }
           });
-          return;
-        }
-        this.log(
-          `waiting on container ${watch.handle.runtimeId.slice(0, 12)}: ${messageOf(error)}; retrying`,
-        );
+          stream.once('end', resolve);
+          stream.once('close', resolve);
+          stream.once('error', reject);
+        });
+      } catch (error) {
+        if (this.closed || signal.aborted) return;
+        this.log(`reading container events: ${messageOf(error)}; reconnecting`);
       }
       await sleep(delay);
       delay = Math.min(delay * 2, 5_000);
+    }
+  }
+
+  private onEvent(line: string): void {
+    let event: { status?: string; Action?: string; id?: string; Actor?: { ID?: string } };
+    try {
+      event = JSON.parse(line) as typeof event;
+    } catch {
+      return;
+    }
+    if (event.status !== 'die' && event.Action !== 'die') return;
+    const watch = this.watches.get(event.id ?? event.Actor?.ID ?? '');
+    if (watch) void this.check(watch);
+  }
+
+  private async sweep(): Promise<void> {
+    for (const watch of [...this.watches.values()]) await this.check(watch);
+  }
+
+  /** Reads the container's state; settles it if it has exited. One check at a time per container. */
+  private async check(watch: Watch): Promise<void> {
+    if (watch.settled || this.closed) return;
+    if (watch.checking) {
+      watch.recheck = true;
+      return;
+    }
+    watch.checking = true;
+    try {
+      do {
+        watch.recheck = false;
+        try {
+          const exit = await this.readExit(watch);
+          if (exit !== 'running') this.settle(watch, exit);
+        } catch (error) {
+          if (statusOf(error) === 404) {
+            this.settle(watch, {
+              reason: 'CannotInspectContainerError: the container was removed while it ran',
+            });
+          } else if (!this.closed) {
+            this.log(
+              `inspecting container ${watch.handle.runtimeId.slice(0, 12)}: ${messageOf(error)}`,
+            );
+          }
+        }
+      } while (watch.recheck && !watch.settled && !this.closed);
+    } finally {
+      watch.checking = false;
     }
   }
 
