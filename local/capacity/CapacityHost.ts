@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from '../../agent/Agent';
-import { EcsControlPlane } from '../../agent/ControlPlane';
+import { type ControlPlane, EcsControlPlane } from '../../agent/ControlPlane';
 import type { AgentOptions } from '../../agent/cli';
 import { safeSegment, taskIdOf } from '../../agent/protocol';
 import { createRuntime, type RuntimeName } from '../../agent/runtimes';
@@ -51,6 +51,14 @@ class CapacityHost {
   readonly #hosts = new Map<string, RunningHost>();
   readonly #releasing = new Map<string, Promise<void>>();
   readonly #controlPlane: EcsControlPlane;
+  /**
+   * What the hosted agents talk to: the ECS agent APIs, except registration.
+   * The control plane registered the host itself (with its size, zone and
+   * subnet) before asking for it, so the agent's RegisterContainerInstance
+   * would only write the same again: it is answered here with the ARN it was
+   * given.
+   */
+  readonly #managedControlPlane: ControlPlane;
   readonly #directory: string;
   readonly #registryPath: string;
 
@@ -63,6 +71,15 @@ class CapacityHost {
       endpoint: options.endpoint,
       region: options.region,
     });
+    const controlPlane = this.#controlPlane;
+    this.#managedControlPlane = {
+      register: (registration) =>
+        registration.containerInstanceArn === undefined
+          ? controlPlane.register(registration)
+          : Promise.resolve(registration.containerInstanceArn),
+      createCluster: (name) => controlPlane.createCluster(name),
+      submit: (report) => controlPlane.submit(report),
+    };
   }
 
   get runtime(): RuntimeName {
@@ -195,7 +212,7 @@ class CapacityHost {
     });
     const agent = new Agent({
       options,
-      controlPlane: this.#controlPlane,
+      controlPlane: this.#managedControlPlane,
       runtime,
       stateFile,
       agentVersion: 'berth-fargate',

@@ -132,6 +132,57 @@ describe('Tasks through the ECS API', () => {
     });
   });
 
+  it('gives an awsvpc task on EC2 its own network interface, and the agent its address', async () => {
+    // Prepare
+    const { cluster, agents } = await setup([{ ecs, wsUrl: wsUrl(), cluster: '' }]);
+    open.push(...agents);
+    const family = uniqueName('vpc');
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        networkMode: 'awsvpc',
+        containerDefinitions: [{ name: 'app', image: 'busybox', cpu: 128, memory: 64 }],
+      }),
+    );
+
+    // Act
+    const run = await ecs.send(
+      new RunTaskCommand({
+        cluster,
+        taskDefinition: family,
+        networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-berth-c'] } },
+      }),
+    );
+    const taskArn = run.tasks?.[0]?.taskArn ?? '';
+    await waitUntilTasksRunning(
+      { client: ecs, maxWaitTime: 30, minDelay: 1 },
+      { cluster, tasks: [taskArn] },
+    );
+    const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
+    await ecs.send(new StopTaskCommand({ cluster, task: taskArn }));
+    await waitUntilTasksStopped(
+      { client: ecs, maxWaitTime: 30, minDelay: 1 },
+      { cluster, tasks: [taskArn] },
+    );
+    const after = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
+
+    // Assess: on the user's instance, with an address of the subnet, which the agent was told.
+    const address = tasks?.[0]?.attachments?.[0]?.details?.find(
+      (detail) => detail.name === 'privateIPv4Address',
+    )?.value;
+    expect(tasks?.[0]).toMatchObject({
+      launchType: 'EC2',
+      containerInstanceArn: agents[0]?.containerInstanceArn,
+      attachments: [{ type: 'ElasticNetworkInterface', status: 'ATTACHED' }],
+    });
+    expect(address).toMatch(/^172\.31\.(3[2-9]|4[0-7])\.\d+$/);
+    const pushed = agents[0]?.seen.find((task) => task.taskArn === taskArn) as
+      | { awsvpc?: { ipv4Address?: string; subnetId?: string } }
+      | undefined;
+    expect(pushed?.awsvpc).toMatchObject({ ipv4Address: address, subnetId: 'subnet-berth-c' });
+    expect(after.tasks?.[0]?.attachments?.[0]?.status).toBe('DELETED');
+  });
+
   it('fails what does not fit with ECS reasons in the same response', async () => {
     const { cluster, family, agents } = await setup([
       { ecs, wsUrl: wsUrl(), cluster: '', memory: 1024 },
