@@ -42,6 +42,9 @@ interface RunningHost {
   readonly agent: Agent;
   readonly runtime: ContainerRuntime;
   readonly options: { stopTasksOnExit: boolean } & AgentOptions;
+  /** The agent has started (its socket connects on its own). */
+  readonly started: Promise<void>;
+  /** The agent is connected; rejects when it cannot connect in time. */
   readonly ready: Promise<void>;
 }
 
@@ -91,7 +94,13 @@ class CapacityHost {
     return [...this.#hosts.keys()];
   }
 
-  /** Starts the host's agent and resolves once it is registered and connected. Idempotent. */
+  /**
+   * Starts the host's agent. Idempotent. Resolves once the agent runs, not
+   * once its socket is open: the hand-over that follows reaches the agent
+   * either way — pushed, if its socket is recorded by then, or in the task
+   * list its first `sync` reads, which comes after that record (both reads
+   * are consistent) — so the wait for the WebSocket is not on the task's path.
+   */
   async provision(request: ManagedHostRequest): Promise<void> {
     const key = keyOf(request.cluster, request.instanceId);
     await this.#releasing.get(key);
@@ -105,7 +114,7 @@ class CapacityHost {
           safeSegment(request.instanceId),
         ),
       });
-    await running.ready;
+    await running.started;
   }
 
   /**
@@ -221,8 +230,9 @@ class CapacityHost {
       print: () => connected(),
     });
     const timeoutMs = this.options.readyTimeoutMs ?? 30_000;
+    const started = agent.start();
     const ready = (async () => {
-      await agent.start();
+      await started;
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         onConnected,
@@ -234,7 +244,7 @@ class CapacityHost {
         }),
       ]).finally(() => clearTimeout(timer));
     })();
-    const running: RunningHost = { record, agent, runtime, options, ready };
+    const running: RunningHost = { record, agent, runtime, options, started, ready };
     this.#hosts.set(key, running);
     this.#saveRegistry();
     ready.catch(() => {

@@ -19,9 +19,9 @@ interface ManagedHostRequest {
 
 interface CapacityProvisioner {
   /**
-   * Starts the host's agent and resolves once it is registered and connected,
-   * so the task can be handed to it. Idempotent: a host already running is
-   * left as it is.
+   * Starts the host's agent, which connects on its own; the task can be
+   * handed to it at once (a push, or its first sync, brings it the task).
+   * Idempotent: a host already running is left as it is.
    */
   provision(request: ManagedHostRequest): Promise<void>;
   /** Stops the host's agent and whatever it still runs. Idempotent. */
