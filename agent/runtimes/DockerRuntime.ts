@@ -39,7 +39,7 @@ import {
  * - Exits are watched through one events stream per runtime (`die` events),
  *   each then read back with `inspect` (exit code, OOM kill) and emitted
  *   once; every watched container is also checked when the stream
- *   (re)connects and every few seconds, so an event lost on the way only
+ *   (re)connects and every 30 s, so an event lost on the way only
  *   delays an exit. Not a `wait` long-poll per container: Podman before 4.5
  *   spins a core on every open `wait` (containers/podman#18150).
  * - Stopped containers stay (their logs: `docker logs`) until the agent
@@ -76,8 +76,12 @@ interface Watch {
 }
 
 const DEFAULT_PULL_TIMEOUT_MS = 5 * 60 * 1000;
-/** How often every watched container is checked, whatever the events stream says. */
-const SWEEP_INTERVAL_MS = 5_000;
+/**
+ * How often every watched container is checked, whatever the events stream
+ * says: only a safety net (the stream is checked on every reconnect), and an
+ * inspect per container each time, so not often.
+ */
+const SWEEP_INTERVAL_MS = 30_000;
 
 const statusOf = (error: unknown): number | undefined =>
   (error as { statusCode?: number } | undefined)?.statusCode;

@@ -203,7 +203,10 @@ class CapacityHost {
         : { dockerSocket: this.options.dockerSocket }),
       stateDir: record.stateDir,
       region: this.options.region,
-      heartbeatSeconds: 20,
+      // Every host's heartbeat is a resync through the API: with hundreds of
+      // hosts in this process that is most of their cost, so they beat at 40 s,
+      // still well inside BERTH_AGENT_DISCONNECT_SECONDS (60 s).
+      heartbeatSeconds: 40,
       stopTasksOnExit: false,
     };
     let connected: () => void = () => {};
