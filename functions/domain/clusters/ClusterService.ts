@@ -7,6 +7,7 @@ import type {
   Failure,
 } from '@aws-sdk/client-ecs';
 import { type ArnContext, clusterArn, clusterNameFrom, NAME_PATTERN } from '../arns';
+import { FARGATE_CAPACITY_PROVIDERS, readStrategyItems } from '../capacityProviders';
 import {
   ClusterContainsContainerInstancesException,
   ClusterContainsServicesException,
@@ -20,7 +21,6 @@ import type { ClusterRepository } from '../ports/ClusterRepository';
 import { validateTags } from '../taskDefinitions/validation';
 import {
   optionalEnum,
-  optionalInteger,
   optionalObject,
   optionalObjectList,
   optionalString,
@@ -42,8 +42,6 @@ const CLUSTER_INCLUDE = [
   'TAGS',
 ] as const;
 type ClusterInclude = (typeof CLUSTER_INCLUDE)[number];
-
-const FARGATE_CAPACITY_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
 
 interface ClusterServiceDependencies {
   readonly clusters: ClusterRepository;
@@ -84,27 +82,15 @@ const readCapacityProviders = (value: unknown): string[] => {
   return providers;
 };
 
-const readStrategy = (value: unknown, providers: string[]): CapacityProviderStrategyItem[] => {
-  const items = optionalObjectList(value, 'defaultCapacityProviderStrategy') ?? [];
-  return items.map((item, index) => {
-    const path = `defaultCapacityProviderStrategy[${index}]`;
-    const capacityProvider = optionalString(item.capacityProvider, `${path}.capacityProvider`);
+const readStrategy = (value: unknown, providers: string[]): CapacityProviderStrategyItem[] =>
+  readStrategyItems(value, 'defaultCapacityProviderStrategy', (capacityProvider) => {
     if (capacityProvider === undefined || !providers.includes(capacityProvider)) {
       throw new InvalidParameterException(
         `The capacity provider strategy references ${capacityProvider ?? 'no capacity provider'}, which is not associated with the cluster.`,
       );
     }
-    const weight = optionalInteger(item.weight, `${path}.weight`) ?? 0;
-    const base = optionalInteger(item.base, `${path}.base`) ?? 0;
-    if (weight < 0 || weight > 1000) {
-      throw new InvalidParameterException(`${path}.weight must be an integer from 0 to 1000.`);
-    }
-    if (base < 0 || base > 100000) {
-      throw new InvalidParameterException(`${path}.base must be an integer from 0 to 100000.`);
-    }
-    return { capacityProvider, weight, base };
-  });
-};
+    return capacityProvider;
+  }) ?? [];
 
 class ClusterService {
   readonly #deps: ClusterServiceDependencies;

@@ -1,11 +1,10 @@
 import type { CapacityProviderStrategyItem, TaskDefinition } from '@aws-sdk/client-ecs';
+import { FARGATE_CAPACITY_PROVIDERS, readStrategyItems } from '../capacityProviders';
 import { InvalidParameterException, PlatformUnknownException } from '../errors';
 import type { Subnet } from '../network/subnets';
 import {
   optionalEnum,
-  optionalInteger,
   optionalObject,
-  optionalObjectList,
   optionalString,
   optionalStringList,
 } from '../validation/shape';
@@ -35,32 +34,18 @@ interface LaunchTarget {
 /** The Fargate platform versions there are; LATEST is 1.4.0, as on AWS. */
 const FARGATE_PLATFORM_VERSIONS = ['1.4.0', '1.3.0'] as const;
 const LATEST_PLATFORM_VERSION = '1.4.0';
-const FARGATE_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
 const MAX_SUBNETS = 16;
 const MAX_SECURITY_GROUPS = 5;
 /** Fargate's default ephemeral storage (GiB) on platform 1.4.0. */
 const DEFAULT_EPHEMERAL_STORAGE_GIB = 20;
 
-const readStrategy = (value: unknown): CapacityProviderStrategyItem[] | undefined => {
-  const items = optionalObjectList(value, 'capacityProviderStrategy');
-  if (items === undefined) return undefined;
-  return items.map((item, index) => {
-    const path = `capacityProviderStrategy[${index}]`;
-    const capacityProvider = optionalString(item.capacityProvider, `${path}.capacityProvider`);
+const readStrategy = (value: unknown): CapacityProviderStrategyItem[] | undefined =>
+  readStrategyItems(value, 'capacityProviderStrategy', (capacityProvider, itemPath) => {
     if (capacityProvider === undefined || capacityProvider === '') {
-      throw new InvalidParameterException(`${path}.capacityProvider can not be blank.`);
+      throw new InvalidParameterException(`${itemPath}.capacityProvider can not be blank.`);
     }
-    const weight = optionalInteger(item.weight, `${path}.weight`);
-    const base = optionalInteger(item.base, `${path}.base`);
-    if (weight !== undefined && (weight < 0 || weight > 1000)) {
-      throw new InvalidParameterException(`${path}.weight must be between 0 and 1000.`);
-    }
-    if (base !== undefined && (base < 0 || base > 100000)) {
-      throw new InvalidParameterException(`${path}.base must be between 0 and 100000.`);
-    }
-    return { capacityProvider, weight, base };
+    return capacityProvider;
   });
-};
 
 /**
  * The provider a strategy launches on. Berth's capacity providers are
@@ -82,7 +67,7 @@ const providerOf = (
         `The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.`,
       );
     }
-    if (!FARGATE_PROVIDERS.includes(name)) {
+    if (!FARGATE_CAPACITY_PROVIDERS.includes(name)) {
       throw new InvalidParameterException(
         `The capacity provider ${name} is not supported yet: Berth launches tasks on the FARGATE and FARGATE_SPOT capacity providers.`,
       );

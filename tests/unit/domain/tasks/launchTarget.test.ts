@@ -386,22 +386,22 @@ describe('Function: resolveLaunchTarget', () => {
     {
       case: 'a negative weight',
       item: { weight: -1 },
-      message: 'capacityProviderStrategy[0].weight must be between 0 and 1000.',
+      message: 'capacityProviderStrategy[0].weight must be an integer from 0 to 1000.',
     },
     {
       case: 'a weight above 1000',
       item: { weight: 1001 },
-      message: 'capacityProviderStrategy[0].weight must be between 0 and 1000.',
+      message: 'capacityProviderStrategy[0].weight must be an integer from 0 to 1000.',
     },
     {
       case: 'a negative base',
       item: { base: -1 },
-      message: 'capacityProviderStrategy[0].base must be between 0 and 100000.',
+      message: 'capacityProviderStrategy[0].base must be an integer from 0 to 100000.',
     },
     {
       case: 'a base above 100000',
       item: { base: 100001 },
-      message: 'capacityProviderStrategy[0].base must be between 0 and 100000.',
+      message: 'capacityProviderStrategy[0].base must be an integer from 0 to 100000.',
     },
     {
       case: 'a fractional weight',

@@ -1,0 +1,40 @@
+import type { CapacityProviderStrategyItem } from '@aws-sdk/client-ecs';
+import { InvalidParameterException } from './errors';
+import { optionalInteger, optionalObjectList, optionalString } from './validation/shape';
+
+/**
+ * Capacity providers as Berth has them: Fargate's own two. A cluster's
+ * default strategy (CreateCluster) and a RunTask's strategy are read by the
+ * one reader here, with ECS's bounds on `weight` and `base`.
+ */
+
+const FARGATE_CAPACITY_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
+
+/**
+ * The items of a capacity provider strategy at `path`; undefined when absent.
+ * `checkProvider` judges each item's provider first (the caller knows which
+ * are allowed) and returns it; weight and base default to 0.
+ */
+const readStrategyItems = (
+  value: unknown,
+  path: string,
+  checkProvider: (provider: string | undefined, itemPath: string) => string,
+): CapacityProviderStrategyItem[] | undefined =>
+  optionalObjectList(value, path)?.map((item, index) => {
+    const itemPath = `${path}[${index}]`;
+    const capacityProvider = checkProvider(
+      optionalString(item.capacityProvider, `${itemPath}.capacityProvider`),
+      itemPath,
+    );
+    const weight = optionalInteger(item.weight, `${itemPath}.weight`) ?? 0;
+    const base = optionalInteger(item.base, `${itemPath}.base`) ?? 0;
+    if (weight < 0 || weight > 1000) {
+      throw new InvalidParameterException(`${itemPath}.weight must be an integer from 0 to 1000.`);
+    }
+    if (base < 0 || base > 100000) {
+      throw new InvalidParameterException(`${itemPath}.base must be an integer from 0 to 100000.`);
+    }
+    return { capacityProvider, weight, base };
+  });
+
+export { FARGATE_CAPACITY_PROVIDERS, readStrategyItems };
