@@ -16,8 +16,9 @@ import type { ManagedHostRequest } from '../../functions/domain/ports/CapacityPr
  *
  * The control plane has already recorded the host as a hidden container
  * instance; this seeds the agent's state directory with that instance's ARN,
- * so that the agent re-registers it (never a new, visible one) and then runs
- * the task like any agent: same socket, same reports, same restart adoption.
+ * so that the agent takes it as its own (its registration is answered here,
+ * never a new, visible instance) and then runs the task like any agent: same
+ * socket, same reports, same restart adoption.
  *
  * What runs is remembered in `hosts.json`, so that after a restart of the
  * stack every host comes back and adopts its containers.
@@ -31,7 +32,7 @@ interface CapacityHostOptions {
   readonly runtime: RuntimeName;
   readonly dockerSocket?: string | undefined;
   readonly log: (line: string) => void;
-  /** How long a host may take to register and connect; 30 s. */
+  /** How long a host's agent may take to connect; 30 s (after that it is forgotten). */
   readonly readyTimeoutMs?: number;
 }
 
@@ -180,7 +181,7 @@ class CapacityHost {
     const key = keyOf(record.cluster, record.instanceId);
     const stateFile = new StateFile(record.stateDir);
     if (stateFile.load() === undefined) {
-      // The instance exists already (the control plane made it): re-register it.
+      // The instance exists already (the control plane made it): the agent takes it as its own.
       stateFile.save({
         ...emptyState(record.cluster),
         containerInstanceArn: record.containerInstanceArn,

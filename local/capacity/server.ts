@@ -8,7 +8,7 @@ import { CapacityHost, type CapacityHostOptions } from './CapacityHost';
  * The capacity host's HTTP face, what `HttpCapacityProvisioner` calls from
  * the task lifecycle's steps:
  *
- *   PUT    /hosts/<cluster>/<instanceId>  ManagedHostRequest → 200 once the agent is connected
+ *   PUT    /hosts/<cluster>/<instanceId>  ManagedHostRequest → 200 once the agent runs (it connects on its own)
  *   DELETE /hosts/<cluster>/<instanceId>                     → 202, stopped in the background
  *   GET    /hosts                                            → {"runtime", "hosts": [cluster/id]}
  *

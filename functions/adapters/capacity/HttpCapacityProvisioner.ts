@@ -9,7 +9,7 @@ import {
  * task's own host. Locally that host is part of `npm start`
  * (local/capacity/server.ts):
  *
- *   PUT    /hosts/<cluster>/<instanceId>   body: ManagedHostRequest → 200 once connected
+ *   PUT    /hosts/<cluster>/<instanceId>   body: ManagedHostRequest → 200 once the agent runs
  *   DELETE /hosts/<cluster>/<instanceId>                            → 202
  *
  * A 503 means the host cannot provide capacity at all (the task fails to

@@ -335,27 +335,19 @@ class DynamoDbTaskRepository implements TaskRepository {
   }
 
   async attachAddress(change: TaskChange, lease: AddressLease): Promise<AttachAddressResult> {
-    const items: TransactItem[] = [
+    const outcome = await this.#putWithTask(
       {
-        Put: {
-          TableName: this.table.tableName,
-          Item: { ...addressKey(lease), type: 'address', owner: lease.owner },
-          // Free, or already ours (a retried step finds the address it took).
-          ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': lease.owner },
-        },
+        TableName: this.table.tableName,
+        Item: { ...addressKey(lease), type: 'address', owner: lease.owner },
+        // Free, or already ours (a retried step finds the address it took).
+        ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': lease.owner },
       },
-      this.#taskPut(change),
-    ];
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      const outcome = await this.table.transact(items);
-      if (outcome.outcome === 'committed') return 'attached';
-      if (outcome.outcome === 'condition-failed') {
-        return outcome.failedIndexes.includes(0) ? 'address-taken' : 'task-changed';
-      }
-    }
-    return 'task-changed';
+      change,
+    );
+    if (outcome === 'committed') return 'attached';
+    return outcome === 'put-refused' ? 'address-taken' : 'task-changed';
   }
 
   async releaseAddress(lease: AddressLease): Promise<void> {
@@ -386,22 +378,35 @@ class DynamoDbTaskRepository implements TaskRepository {
     change: TaskChange,
     instance: ContainerInstanceRecord,
   ): Promise<boolean> {
-    const items: TransactItem[] = [
+    const outcome = await this.#putWithTask(
       {
-        Put: {
-          TableName: this.table.tableName,
-          Item: instanceItem(instance),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
+        TableName: this.table.tableName,
+        Item: instanceItem(instance),
+        ConditionExpression: 'attribute_not_exists(pk)',
       },
-      this.#taskPut(change),
-    ];
+      change,
+    );
+    return outcome === 'committed';
+  }
+
+  /**
+   * One conditional put and a task change in one transaction, retried on
+   * transaction conflicts: `put-refused` when the put's condition failed,
+   * `task-changed` when the task's did.
+   */
+  async #putWithTask(
+    put: NonNullable<TransactItem['Put']>,
+    change: TaskChange,
+  ): Promise<'committed' | 'put-refused' | 'task-changed'> {
+    const items: TransactItem[] = [{ Put: put }, this.#taskPut(change)];
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const outcome = await this.table.transact(items);
-      if (outcome.outcome === 'committed') return true;
-      if (outcome.outcome === 'condition-failed') return false;
+      if (outcome.outcome === 'committed') return 'committed';
+      if (outcome.outcome === 'condition-failed') {
+        return outcome.failedIndexes.includes(0) ? 'put-refused' : 'task-changed';
+      }
     }
-    return false;
+    return 'task-changed';
   }
 
   /** The task's new state, conditional on the version and wait token read. */

@@ -608,7 +608,7 @@ class TaskService {
     }
     const nic = task.networkInterface;
     if (!nic || nic.privateIPv4Address !== undefined) return { status: task.lastStatus };
-    const subnet = this.#deps.subnets.find((candidate) => candidate.subnetId === nic.subnetId);
+    const subnet = this.#subnetOf(task);
     const owner = `${cluster}/${id}`;
     const tryAddresses = async (addresses: readonly string[]) => {
       for (const address of addresses) {
@@ -699,13 +699,12 @@ class TaskService {
     if (!task || statusRank(task.lastStatus) >= statusRank('DEPROVISIONING')) {
       return { status: 'STOPPED' };
     }
-    const instanceId = task.containerInstanceId ?? managedInstanceId(task.id);
     const record = this.#managedInstance(task, now);
     try {
       await this.#deps.capacity.provision({
         cluster,
-        containerInstanceArn: instanceArn(this.#deps.arns, cluster, instanceId),
-        instanceId,
+        containerInstanceArn: instanceArn(this.#deps.arns, cluster, record.id),
+        instanceId: record.id,
         cpu: record.totalCpu,
         memory: record.totalMemory,
         attributes: record.attributes,
@@ -720,7 +719,7 @@ class TaskService {
 
   /** The hidden container instance that is a FARGATE task's own host. */
   #managedInstance(task: TaskRecord, now: number): ContainerInstanceRecord {
-    const subnet = this.#deps.subnets.find((s) => s.subnetId === task.networkInterface?.subnetId);
+    const subnet = this.#subnetOf(task);
     return {
       cluster: task.cluster,
       id: managedInstanceId(task.id),
@@ -949,7 +948,7 @@ class TaskService {
 
   toAgentTask(task: TaskRecord): AgentTask {
     const nic = task.networkInterface;
-    const subnet = nic && this.#deps.subnets.find((s) => s.subnetId === nic.subnetId);
+    const subnet = this.#subnetOf(task);
     return {
       taskArn: taskArn(this.#deps.arns, task.cluster, task.id),
       cluster: task.cluster,
@@ -1112,6 +1111,14 @@ class TaskService {
   }
 
   // ── internals ──────────────────────────────────────────────────────────────
+
+  /** The configured subnet of an awsvpc task's interface; undefined if none (or no longer configured). */
+  #subnetOf(task: TaskRecord): Subnet | undefined {
+    const subnetId = task.networkInterface?.subnetId;
+    return subnetId === undefined
+      ? undefined
+      : this.#deps.subnets.find((subnet) => subnet.subnetId === subnetId);
+  }
 
   #phaseOutcome(task: TaskRecord, phase: 'start' | 'run' | 'stop'): string | undefined {
     if (statusRank(task.lastStatus) >= statusRank('DEPROVISIONING')) return 'STOPPED';
