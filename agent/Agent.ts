@@ -585,6 +585,19 @@ class Agent {
     }
   }
 
+  /**
+   * Removes, now, what the runtime keeps of every stopped task (docker: its
+   * containers): for an agent that leaves for good, such as a FARGATE host
+   * taken down with its task.
+   */
+  async removeStoppedContainers(): Promise<void> {
+    const { runtime } = this.dependencies;
+    if (!runtime.removeTask) return;
+    for (const task of this.state.tasks) {
+      if (task.status === 'STOPPED') await runtime.removeTask(task.taskArn, this.pathsOf(task));
+    }
+  }
+
   /** What the runtime leaves of a forgotten task's containers (docker: the stopped containers). */
   private removeContainers(task: TaskState): void {
     const { runtime } = this.dependencies;

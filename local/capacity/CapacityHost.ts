@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { Agent } from '../../agent/Agent';
 import { type ControlPlane, EcsControlPlane } from '../../agent/ControlPlane';
 import type { AgentOptions } from '../../agent/cli';
-import { safeSegment, taskIdOf } from '../../agent/protocol';
+import { safeSegment } from '../../agent/protocol';
 import { createRuntime, type RuntimeName } from '../../agent/runtimes';
-import type { ContainerRuntime } from '../../agent/runtimes/ContainerRuntime';
 import { emptyState, StateFile } from '../../agent/StateFile';
 import type { ManagedHostRequest } from '../../functions/domain/ports/CapacityProvisioner';
 
@@ -41,7 +40,6 @@ type HostRecord = ManagedHostRequest & { readonly stateDir: string };
 interface RunningHost {
   readonly record: HostRecord;
   readonly agent: Agent;
-  readonly runtime: ContainerRuntime;
   readonly options: { stopTasksOnExit: boolean } & AgentOptions;
   /** The agent has started (its socket connects on its own). */
   readonly started: Promise<void>;
@@ -132,7 +130,8 @@ class CapacityHost {
       try {
         await host.ready.catch(() => {});
         await host.agent.shutdown();
-        await this.#removeContainers(host);
+        // A host leaves nothing behind: its task's stopped containers go with it.
+        await host.agent.removeStoppedContainers();
       } catch (error) {
         this.options.log(`capacity: stopping host ${key}: ${(error as Error).message}`);
       }
@@ -141,20 +140,6 @@ class CapacityHost {
       rmSync(host.record.stateDir, { recursive: true, force: true });
     })().finally(() => this.#releasing.delete(key));
     this.#releasing.set(key, releasing);
-  }
-
-  /** A host leaves nothing behind: its tasks' stopped containers go with it (docker runtime). */
-  async #removeContainers(host: RunningHost): Promise<void> {
-    if (!host.runtime.removeTask) return;
-    const state = new StateFile(host.record.stateDir).load();
-    for (const task of state?.tasks ?? []) {
-      // The agent's own layout of a task's folder (Agent.pathsOf).
-      const taskDir = join(host.record.stateDir, 'tasks', taskIdOf(task.taskArn));
-      await host.runtime.removeTask(task.taskArn, {
-        taskDir,
-        scratchDir: join(taskDir, 'scratch'),
-      });
-    }
   }
 
   /** After a restart: brings back every host that was running. */
@@ -216,17 +201,16 @@ class CapacityHost {
     });
     const log = (line: string) =>
       this.options.log(`capacity ${record.instanceId.slice(0, 8)}: ${line}`);
-    const runtime = createRuntime({
-      runtime: this.options.runtime,
-      ...(this.options.dockerSocket === undefined
-        ? {}
-        : { dockerSocket: this.options.dockerSocket }),
-      log,
-    });
     const agent = new Agent({
       options,
       controlPlane: this.#managedControlPlane,
-      runtime,
+      runtime: createRuntime({
+        runtime: this.options.runtime,
+        ...(this.options.dockerSocket === undefined
+          ? {}
+          : { dockerSocket: this.options.dockerSocket }),
+        log,
+      }),
       stateFile,
       agentVersion: 'berth-fargate',
       log,
@@ -248,7 +232,7 @@ class CapacityHost {
         }),
       ]).finally(() => clearTimeout(timer));
     })();
-    const running: RunningHost = { record, agent, runtime, options, started, ready };
+    const running: RunningHost = { record, agent, options, started, ready };
     this.#hosts.set(key, running);
     this.#saveRegistry();
     ready.catch(() => {
