@@ -341,7 +341,7 @@ class ContainerInstanceService {
     const connected = await this.#deps.instances.connect(cluster, id, connectionId, now);
     if (!connected) return undefined;
     await this.#deps.instances.saveConnection(connectionId, cluster, id, now);
-    await this.#publishChange(connected);
+    await this.publishChanges([connected]);
     return { cluster, id };
   }
 
@@ -358,7 +358,7 @@ class ContainerInstanceService {
     if (await this.#deps.instances.recordHeartbeat(cluster, id, connectionId, now)) return owner;
     const connected = await this.#deps.instances.connect(cluster, id, connectionId, now);
     if (!connected) return undefined;
-    await this.#publishChange(connected);
+    await this.publishChanges([connected]);
     return owner;
   }
 
@@ -372,7 +372,7 @@ class ContainerInstanceService {
       connectionId,
     );
     // Undefined: a newer socket already replaced this one, so nothing changed.
-    if (disconnected) await this.#publishChange(disconnected);
+    if (disconnected) await this.publishChanges([disconnected]);
   }
 
   /**
@@ -392,7 +392,7 @@ class ContainerInstanceService {
         before,
       );
       if (!disconnected) continue;
-      await this.#publishChange(disconnected);
+      await this.publishChanges([disconnected]);
       swept += 1;
     }
     return swept;
@@ -445,16 +445,16 @@ class ContainerInstanceService {
     };
   }
 
-  /** `ECS Container Instance State Change`: the instance as DescribeContainerInstances shows it. */
   /**
-   * Publishes the instance's `ECS Container Instance State Change`, unless it
-   * is a managed (FARGATE) host, which users never see.
+   * Publishes each instance's `ECS Container Instance State Change`, except
+   * for managed (FARGATE) hosts, which users never see.
    */
-  async #publishChange(record: ContainerInstanceRecord): Promise<void> {
-    if (record.managedFor !== undefined) return;
-    await this.#deps.events.publish([this.instanceEvent(record)]);
+  async publishChanges(records: readonly ContainerInstanceRecord[]): Promise<void> {
+    const shown = records.filter((record) => record.managedFor === undefined);
+    if (shown.length > 0) await this.#deps.events.publish(shown.map((r) => this.instanceEvent(r)));
   }
 
+  /** `ECS Container Instance State Change`: the instance as DescribeContainerInstances shows it. */
   instanceEvent(record: ContainerInstanceRecord): EcsEvent {
     const shown = this.toContainerInstance(record, false);
     return {
@@ -470,7 +470,7 @@ class ContainerInstanceService {
 
   /** Publishes the instance's new state and returns it as the API shows it. */
   async #announce(record: ContainerInstanceRecord): Promise<ContainerInstance> {
-    await this.#publishChange(record);
+    await this.publishChanges([record]);
     return this.toContainerInstance(record, true);
   }
 

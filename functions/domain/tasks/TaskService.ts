@@ -101,8 +101,8 @@ interface TaskServiceDependencies {
   readonly place: Placer;
   readonly agents: AgentNotifier;
   readonly events: EventPublisher;
-  /** The `ECS Container Instance State Change` event of an instance as it now stands. */
-  readonly instanceEvent: (instance: ContainerInstanceRecord) => EcsEvent;
+  /** Publishes the `ECS Container Instance State Change` of instances as they now stand. */
+  readonly publishInstanceChanges: (instances: readonly ContainerInstanceRecord[]) => Promise<void>;
   /** A push found the agent's socket gone: the instance is disconnected (and says so). */
   readonly agentLost: (
     connectionId: string,
@@ -893,12 +893,8 @@ class TaskService {
 
   /** Resources changed on these instances: each one's new state goes out as an event. */
   async #announceInstances(cluster: string, instanceIds: string[]): Promise<void> {
-    const instances = await this.#deps.instances.getMany(cluster, instanceIds);
-    await this.#deps.events.publish(
-      instances
-        // A FARGATE task's own host is never shown to users.
-        .filter((instance) => instance.managedFor === undefined)
-        .map((instance) => this.#deps.instanceEvent(instance)),
+    await this.#deps.publishInstanceChanges(
+      await this.#deps.instances.getMany(cluster, instanceIds),
     );
   }
 
