@@ -237,7 +237,7 @@ class Executor {
       }
     }
     record.status = outcome.status;
-    store.changed();
+    store.changed(record);
     logger.info('Execution finished', { executionArn: record.executionArn, status: record.status });
   }
 }

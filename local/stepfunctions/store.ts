@@ -10,16 +10,18 @@ import { epochSeconds, type HistoryEventInit, type WireHistoryEvent } from './wi
  * that `npm start` can be stopped (or killed) and started again without losing
  * them (Berth's "state survives a restart").
  *
- * - `executions.json` holds every execution. Changes are coalesced into one
- *   write every few tens of milliseconds (less often as the file grows), of a
- *   temporary file renamed over the real one, so a crash leaves the old or the
- *   new file, never half of one.
- * - `executions.journal.<n>` makes a single execution durable at once, for the
- *   moments a caller is told about it (`StartExecution`, `StopExecution`):
- *   appending one line is cheap where rewriting the whole file is not. Each
- *   `executions.json` names the journal begun when its contents were taken;
- *   older journals are covered by it and deleted, newer ones are replayed on
- *   load (a torn last line is skipped).
+ * - `executions.journal.<n>` gets one line per changed execution (the whole
+ *   record, a later line replacing an earlier one on load): changes are
+ *   coalesced into one append every few tens of milliseconds, and a single
+ *   execution is made durable at once for the moments a caller is told about
+ *   it (`StartExecution`, `StopExecution`). A torn last line is skipped.
+ * - `executions.json` holds every execution, rewritten (a temporary file
+ *   renamed over the real one, so a crash leaves the old or the new file, never
+ *   half of one) only when the journal has outgrown it: rewriting every running
+ *   execution on each change cost the stack a fifth of its CPU under load
+ *   (ADR 7). Each `executions.json` names the journal begun when its contents
+ *   were taken; older journals are covered by it and deleted, newer ones are
+ *   replayed on load.
  *
  * Finished executions are dropped 24 h after they stopped, a local stand-in
  * for AWS's 90-day retention that keeps the files small.
@@ -47,7 +49,8 @@ const SNAPSHOT_FILE = 'executions.json';
 const JOURNAL_PREFIX = 'executions.journal.';
 const FORMAT_VERSION = 1;
 const COALESCE_MS = 25;
-const MAX_COALESCE_MS = 1000;
+/** The journal is folded into a new snapshot once it is this big and bigger than the snapshot. */
+const COMPACT_AFTER_BYTES = 4 * 1024 * 1024;
 const RETENTION_SECONDS = 24 * 60 * 60;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
@@ -80,11 +83,13 @@ class ExecutionStore {
   private readonly pruneTimer: NodeJS.Timeout;
   private closed = false;
 
-  // The snapshot (executions.json).
-  private dirty = false;
-  private snapshotTimer: NodeJS.Timeout | undefined;
+  // The snapshot (executions.json) and what changed since the last append.
+  private readonly changedRecords = new Set<ExecutionRecord>();
+  private compactWanted = false;
+  private flushTimer: NodeJS.Timeout | undefined;
   private snapshotting: Promise<void> | undefined;
-  private lastSnapshotMs = 0;
+  private snapshotBytes = 0;
+  private journalBytes = 0;
 
   // The journal: lines waiting to be appended, and the append in progress.
   private journal = 0;
@@ -112,7 +117,8 @@ class ExecutionStore {
     await store.load();
     store.prune();
     // Fold the replayed journals into a fresh snapshot.
-    store.changed();
+    store.compactWanted = true;
+    store.schedule();
     return store;
   }
 
@@ -126,11 +132,16 @@ class ExecutionStore {
 
   add(record: ExecutionRecord): void {
     this.executions.set(record.executionArn, record);
-    this.changed();
+    this.changed(record);
   }
+
+  /** How many history events of each type were written since the server started (`GET /stats`). */
+  readonly eventCounts = new Map<string, number>();
 
   /** Numbers, stamps and appends a history event. */
   append(record: ExecutionRecord, event: HistoryEventInit): void {
+    const type = event.type ?? 'Unknown';
+    this.eventCounts.set(type, (this.eventCounts.get(type) ?? 0) + 1);
     const previous = record.history.at(-1);
     record.history.push({
       ...event,
@@ -138,27 +149,55 @@ class ExecutionStore {
       previousEventId: previous?.id ?? 0,
       timestamp: epochSeconds(),
     });
-    this.changed();
+    this.changed(record);
   }
 
-  /** Schedules a (coalesced) write of every execution. */
-  changed(): void {
-    this.dirty = true;
-    if (this.closed || this.snapshotTimer || this.snapshotting) return;
-    // Big files are rewritten less often: at most a fifth of the time goes to writing.
-    const delay = Math.min(MAX_COALESCE_MS, Math.max(COALESCE_MS, this.lastSnapshotMs * 4));
-    this.snapshotTimer = setTimeout(() => void this.snapshot(), delay);
+  /** Schedules a (coalesced) append of the record as it will then be. */
+  changed(record: ExecutionRecord): void {
+    this.changedRecords.add(record);
+    this.schedule();
   }
 
   /** Resolves once `record`, as it is now, would survive a crash. */
   durable(record: ExecutionRecord): Promise<void> {
     if (this.closed) return Promise.resolve();
+    this.changedRecords.delete(record);
+    const done = this.appendLine(`${JSON.stringify(record)}\n`);
+    this.schedule();
+    return done;
+  }
+
+  private appendLine(line: string): Promise<void> {
     const done = new Promise<void>((resolve, reject) => {
-      this.lines.push(`${JSON.stringify(record)}\n`);
+      this.lines.push(line);
       this.lineWaiters.push({ resolve, reject });
     });
     if (!this.appending) void this.appendLines();
     return done;
+  }
+
+  private schedule(): void {
+    if (this.closed || this.flushTimer) return;
+    this.flushTimer = setTimeout(() => void this.flush(), COALESCE_MS);
+  }
+
+  /** Appends what changed; folds the journal into a snapshot once it has grown past it. */
+  private async flush(): Promise<void> {
+    this.flushTimer = undefined;
+    for (const record of this.changedRecords) {
+      // A pruned execution is not written again.
+      if (this.executions.get(record.executionArn) === record) {
+        void this.appendLine(`${JSON.stringify(record)}\n`).catch(() => {});
+      }
+    }
+    this.changedRecords.clear();
+    if (
+      this.compactWanted ||
+      this.journalBytes > Math.max(COMPACT_AFTER_BYTES, this.snapshotBytes)
+    ) {
+      this.compactWanted = false;
+      await this.snapshot();
+    }
   }
 
   /** Drops executions that finished more than 24 h ago. */
@@ -171,7 +210,10 @@ class ExecutionStore {
         pruned += 1;
       }
     }
-    if (pruned > 0) this.changed();
+    if (pruned > 0) {
+      this.compactWanted = true;
+      this.schedule();
+    }
     return pruned;
   }
 
@@ -180,10 +222,11 @@ class ExecutionStore {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pruneTimer);
-    clearTimeout(this.snapshotTimer);
-    this.snapshotTimer = undefined;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     while (this.appending) await this.appending.catch(() => {});
     await this.snapshotting;
+    this.changedRecords.clear();
     await this.snapshot();
   }
 
@@ -239,7 +282,9 @@ class ExecutionStore {
       const waiters = this.lineWaiters;
       this.lines = [];
       this.lineWaiters = [];
-      this.appending = appendFile(this.path(`${JOURNAL_PREFIX}${this.journal}`), lines.join(''));
+      const text = lines.join('');
+      this.journalBytes += text.length;
+      this.appending = appendFile(this.path(`${JOURNAL_PREFIX}${this.journal}`), text);
       try {
         await this.appending;
         for (const waiter of waiters) waiter.resolve();
@@ -270,16 +315,16 @@ class ExecutionStore {
   }
 
   private async snapshot(): Promise<void> {
-    this.snapshotTimer = undefined;
-    if (this.snapshotting || !this.dirty) return;
-    this.dirty = false;
+    if (this.snapshotting) return;
     // Lines appended from now on go to a new journal, which this snapshot does not cover.
     this.journal += 1;
+    this.journalBytes = 0;
     const covered = this.journal;
     const temporary = this.path(`${SNAPSHOT_FILE}.${process.pid}.tmp`);
-    const started = Date.now();
     this.snapshotting = (async () => {
-      await writeFile(temporary, this.contents(covered));
+      const contents = this.contents(covered);
+      this.snapshotBytes = contents.length;
+      await writeFile(temporary, contents);
       await rename(temporary, this.path(SNAPSHOT_FILE));
       for (const file of await readdir(this.directory)) {
         const number = journalNumber(file);
@@ -289,16 +334,15 @@ class ExecutionStore {
     try {
       await this.snapshotting;
     } catch (error) {
-      this.dirty = true;
+      // The journals are still there; the next flush tries again.
+      this.compactWanted = true;
       this.logger.error('Could not write the executions file', {
         directory: this.directory,
         error: String(error),
       });
     } finally {
       this.snapshotting = undefined;
-      this.lastSnapshotMs = Date.now() - started;
     }
-    if (this.dirty && !this.closed) this.changed();
   }
 }
 
