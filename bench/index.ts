@@ -138,6 +138,9 @@ const endpointsOf = (target: Target): BenchEndpoints => {
     wsUrl: target.wsUrl,
     eventsUrl: target.eventsUrl,
     stackPid: target.stack?.child.pid,
+    stepFunctionsUrl: target.stack
+      ? `http://127.0.0.1:${target.stack.ports.stepFunctions}`
+      : process.env.BERTH_BENCH_SFN_URL,
   };
 };
 

@@ -41,6 +41,8 @@ interface BenchEndpoints {
   readonly eventsUrl: string;
   /** The stack's process, when the bench started it (for its CPU time). */
   readonly stackPid?: number | undefined;
+  /** The local Step Functions server, when known (its `GET /stats`, for the per-task budget). */
+  readonly stepFunctionsUrl?: string | undefined;
 }
 
 /**
@@ -206,14 +208,26 @@ const subscribeTaskEvents = async (eventsUrl: string) => {
 
 const CLOCK_TICKS_PER_S = 100;
 
+/** What a process of the stack is, from its command line, for the CPU breakdown. */
+const roleOf = (commandLine: string): string => {
+  if (commandLine.includes('DynamoDBLocal')) return 'dynamodb';
+  if (commandLine.includes('osls')) return 'offline';
+  if (commandLine.includes('esbuild')) return 'esbuild';
+  if (commandLine.includes('scripts/start.ts')) return 'stack';
+  if (commandLine.includes('podman') || commandLine.includes('conmon')) return 'podman';
+  if (commandLine.startsWith('sh\0')) return 'guards';
+  return 'other';
+};
+
 /**
- * CPU time (ms) of a process and all its descendants, from /proc/<pid>/stat:
- * utime + stime of each, plus cutime + cstime (descendants that ended and were
- * waited for), so that a child ending within a window still counts. Processes
- * that left the tree (Podman's conmon, the containers) are not counted.
+ * CPU time (ms) of a process and all its descendants, from /proc/<pid>/stat,
+ * per role (`dynamodb`, `offline`, `stack`, …): utime + stime of each, plus
+ * cutime + cstime (descendants that ended and were waited for), so that a
+ * child ending within a window still counts. Processes that left the tree
+ * (Podman's conmon, the containers) are not counted.
  */
-const treeCpuMs = (rootPid: number): number => {
-  const stats = new Map<number, { ppid: number; ticks: number }>();
+const treeCpuMs = (rootPid: number): Map<string, number> => {
+  const stats = new Map<number, { ppid: number; ticks: number; role: string }>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
@@ -221,7 +235,8 @@ const treeCpuMs = (rootPid: number): number => {
       // Fields after the command (which may hold spaces): state ppid … utime(14) stime cutime cstime.
       const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
       const ticks = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index] ?? 0), 0);
-      stats.set(Number(name), { ppid: Number(fields[1]), ticks });
+      const role = roleOf(readFileSync(`/proc/${name}/cmdline`, 'utf8'));
+      stats.set(Number(name), { ppid: Number(fields[1]), ticks, role });
     } catch {
       // Gone meanwhile.
     }
@@ -237,9 +252,70 @@ const treeCpuMs = (rootPid: number): number => {
       }
     }
   }
-  let ticks = 0;
-  for (const pid of inTree) ticks += stats.get(pid)?.ticks ?? 0;
-  return (ticks * 1000) / CLOCK_TICKS_PER_S;
+  const byRole = new Map<string, number>();
+  for (const pid of inTree) {
+    const stat = stats.get(pid);
+    if (!stat) continue;
+    byRole.set(stat.role, (byRole.get(stat.role) ?? 0) + (stat.ticks * 1000) / CLOCK_TICKS_PER_S);
+  }
+  return byRole;
+};
+
+/** The CPU spent between two `treeCpuMs` readings, per role. */
+const cpuSpent = (before: Map<string, number>, after: Map<string, number>): Map<string, number> =>
+  new Map([...after].map(([role, ms]) => [role, ms - (before.get(role) ?? 0)]));
+
+// ── The budget per task: requests, transitions, invocations ─────────────────
+
+type Counts = Map<string, number>;
+
+/** What the handlers sent (`GET /health`'s `requests`) and what the Step Functions server ran. */
+const readCounts = async (endpoints: BenchEndpoints): Promise<Counts> => {
+  const counts: Counts = new Map();
+  const add = (prefix: string, values: unknown) => {
+    for (const [name, value] of Object.entries((values ?? {}) as Record<string, number>)) {
+      counts.set(`${prefix}${name}`, value);
+    }
+  };
+  const health = (await (await fetch(`${endpoints.url}/health`)).json()) as { requests?: unknown };
+  add('', health.requests);
+  if (endpoints.stepFunctionsUrl) {
+    const stats = (await (await fetch(`${endpoints.stepFunctionsUrl}/stats`)).json()) as {
+      historyEvents?: unknown;
+      invocations?: unknown;
+    };
+    add('history.', stats.historyEvents);
+    add('invoke.', stats.invocations);
+  }
+  return counts;
+};
+
+/** Prints the requests per task by service and operation, the transitions and invocations. */
+const reportBudget = (part: string, before: Counts, after: Counts, tasks: number): void => {
+  const note = noter(part);
+  const spent = [...after]
+    .map(([name, value]) => [name, (value - (before.get(name) ?? 0)) / tasks] as const)
+    .filter(([, value]) => value > 0);
+  const sum = (prefix: string) =>
+    spent
+      .filter(([name]) => name.startsWith(prefix))
+      .reduce((total, [, value]) => total + value, 0);
+  const list = (prefix: string) =>
+    spent
+      .filter(([name]) => name.startsWith(prefix))
+      .map(([name, value]) => `${name.slice(prefix.length)} ${value.toFixed(2)}`)
+      .join(', ');
+  print(`${part}.dynamodb_requests_per_task`, sum('DynamoDB.'), 'requests');
+  note(`DynamoDB requests per task: ${list('DynamoDB.')}`);
+  for (const service of ['SFN.', 'EventBridge.', 'ApiGatewayManagementApi.']) {
+    if (sum(service) > 0) note(`${service.slice(0, -1)} requests per task: ${list(service)}`);
+  }
+  const entered = spent
+    .filter(([name]) => name.startsWith('history.') && name.endsWith('StateEntered'))
+    .reduce((total, [, value]) => total + value, 0);
+  note(
+    `Step Functions per task: ${entered.toFixed(2)} states entered, ${sum('invoke.').toFixed(2)} Lambda invocations (${list('invoke.')})`,
+  );
 };
 
 // ── Running tasks under load ────────────────────────────────────────────────
@@ -342,13 +418,15 @@ const benchRunTask = async (options: RunTaskBenchOptions): Promise<void> => {
 
     await run(options.warmupTasks);
     const { stackPid } = endpoints;
+    const countsBefore = await readCounts(endpoints);
     const cpuBefore = stackPid === undefined ? undefined : treeCpuMs(stackPid);
     const measured = await run(options.tasks);
     const cpuMs =
       stackPid === undefined || cpuBefore === undefined
         ? undefined
-        : treeCpuMs(stackPid) - cpuBefore;
+        : cpuSpent(cpuBefore, treeCpuMs(stackPid));
     report(part, options.tasks, measured, subscription, cpuMs);
+    reportBudget(part, countsBefore, await readCounts(endpoints), measured.length);
   } finally {
     if (events) await stopTasks(ecs, cluster, launched, events, note);
     await events?.close();
@@ -363,7 +441,7 @@ const report = (
   tasks: number,
   measured: Launch[],
   events: TaskEvents,
-  cpuMs: number | undefined,
+  cpuMs: Map<string, number> | undefined,
 ): void => {
   const note = noter(part);
   const arrived = measured.filter(
@@ -378,7 +456,17 @@ const report = (
   print(`${part}.running_p50_ms`, percentile(latencies, 50), 'ms');
   print(`${part}.running_p99_ms`, percentile(latencies, 99), 'ms');
   print(`${part}.tasks_per_s`, arrived.length / ((lastRunning - firstSent) / 1000), 'tasks/s');
-  if (cpuMs !== undefined) print(`${part}.stack_cpu_ms_per_task`, cpuMs / arrived.length, 'ms');
+  if (cpuMs !== undefined) {
+    const total = [...cpuMs.values()].reduce((sum, ms) => sum + ms, 0);
+    print(`${part}.stack_cpu_ms_per_task`, total / arrived.length, 'ms');
+    note(
+      `stack CPU per task by process: ${[...cpuMs]
+        .filter(([, ms]) => ms > 0)
+        .sort((a, b) => b[1] - a[1])
+        .map(([role, ms]) => `${role} ${(ms / arrived.length).toFixed(1)} ms`)
+        .join(', ')}`,
+    );
+  }
 
   // The tail over time: the worst latency of each tenth of the run, in launch order.
   const bySend = [...arrived].sort((a, b) => a.sentAt - b.sentAt);
@@ -477,4 +565,4 @@ const stopTasks = async (
 };
 
 export type { BenchEndpoints, RunTaskBenchOptions };
-export { benchRunTask, CONCURRENCY, ecsClient, noter, percentile, print };
+export { benchRunTask, CONCURRENCY, cpuSpent, ecsClient, noter, percentile, print, treeCpuMs };

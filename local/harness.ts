@@ -66,23 +66,30 @@ const startStackProcess = async (
 ): Promise<StackProcess> => {
   const ports = options.ports ?? (await freePorts());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'berth-test-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'start.ts')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      BERTH_VERBOSE: options.verbose === false ? '0' : '1',
-      BERTH_DATA_DIR: dataDir,
-      BERTH_HTTP_PORT: String(ports.http),
-      BERTH_LAMBDA_PORT: String(ports.lambda),
-      BERTH_WEBSOCKET_PORT: String(ports.websocket),
-      BERTH_DYNAMODB_PORT: String(ports.dynamodb),
-      BERTH_SFN_PORT: String(ports.stepFunctions),
-      BERTH_EVENTS_PORT: String(ports.events),
-      BERTH_CAPACITY_PORT: String(ports.capacity),
-      ...options.environment,
+  // BERTH_CPU_PROFILE_DIR: the stack's process writes a V8 CPU profile there when it stops.
+  const profileDir = process.env.BERTH_CPU_PROFILE_DIR;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', join(ROOT, 'scripts', 'start.ts')],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        BERTH_VERBOSE: options.verbose === false ? '0' : '1',
+        BERTH_DATA_DIR: dataDir,
+        BERTH_HTTP_PORT: String(ports.http),
+        BERTH_LAMBDA_PORT: String(ports.lambda),
+        BERTH_WEBSOCKET_PORT: String(ports.websocket),
+        BERTH_DYNAMODB_PORT: String(ports.dynamodb),
+        BERTH_SFN_PORT: String(ports.stepFunctions),
+        BERTH_EVENTS_PORT: String(ports.events),
+        BERTH_CAPACITY_PORT: String(ports.capacity),
+        ...options.environment,
+      },
     },
-  });
+  );
   let output = '';
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const url = await new Promise<string>((done, fail) => {

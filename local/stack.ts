@@ -250,9 +250,12 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
     log(`Capacity host at ${capacity.url} (FARGATE tasks: ${fargateRuntime.runtime})`);
 
     const osls = join(rootDir, 'node_modules', '.bin', 'osls');
+    // BERTH_CPU_PROFILE_DIR: serverless-offline writes a V8 CPU profile there when it stops.
+    const profileDir = process.env.BERTH_CPU_PROFILE_DIR;
     const tied = spawnTied(
-      osls,
+      profileDir ? process.execPath : osls,
       [
+        ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, osls] : []),
         'offline',
         'start',
         '--stage',

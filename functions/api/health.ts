@@ -1,12 +1,14 @@
 import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { requestCounts } from '../adapters/requestCounts';
 import { dependencies } from '../config/dependencies';
 import { logger } from '../config/logger';
 
 /**
  * `GET /health`: 200 once every part Berth needs answers (the API itself,
  * DynamoDB, Step Functions), 503 otherwise; the body says which part is in
- * what state.
+ * what state and, locally, how many requests the handlers have sent to each
+ * service (`requests`, per operation, since the stack started).
  */
 
 type PartState = 'ok' | 'unavailable';
@@ -38,6 +40,7 @@ const handler = async (): Promise<APIGatewayProxyStructuredResultV2> => {
     body: JSON.stringify({
       status: healthy ? 'ok' : 'unavailable',
       parts: { api: 'ok', ...parts },
+      ...(deps.config.reportRequestCounts ? { requests: requestCounts() } : {}),
     }),
   };
 };

@@ -51,6 +51,11 @@ interface BerthConfig {
   readonly subnets: Subnet[];
   /** Where FARGATE tasks' hosts are provisioned; undefined: nowhere (they fail to start). */
   readonly capacityEndpoint: string | undefined;
+  /**
+   * `GET /health` adds the requests sent so far per operation (the bench's
+   * per-task budget): locally, where every handler shares one process.
+   */
+  readonly reportRequestCounts: boolean;
 }
 
 /** The state machines of `statemachines/`, by the `name` they carry in serverless.yml. */
@@ -89,6 +94,7 @@ const loadConfig = (): BerthConfig => {
     capacityEndpoint: offline
       ? `http://127.0.0.1:${optionalEnv('BERTH_CAPACITY_PORT') ?? '8085'}`
       : optionalEnv('BERTH_CAPACITY_ENDPOINT'),
+    reportRequestCounts: offline,
   };
 };
 

@@ -115,6 +115,7 @@ const parseRequest = (
 
 const handleRequest = async (
   api: StepFunctionsApi,
+  stats: () => unknown,
   logger: Logger,
   request: IncomingMessage,
   response: ServerResponse,
@@ -124,6 +125,11 @@ const handleRequest = async (
     const body = await readBody(request);
     if (request.method === 'GET' && request.url === '/health') {
       send(response, 200, { status: 'ok' }, requestId);
+      return;
+    }
+    // What the bench reads for its per-task budget: history events by type, invocations by function.
+    if (request.method === 'GET' && request.url === '/stats') {
+      send(response, 200, stats(), requestId);
       return;
     }
     const { operation, input } = parseRequest(request, body);
@@ -172,18 +178,30 @@ async function startStepFunctionsServer(
   const machines = loadStateMachines(options.stateMachines, options.resolveFunctionName);
   const store = await ExecutionStore.open(options.dataDir, logger);
   const tokens = new TaskTokens((executionArn) => store.get(executionArn) !== undefined);
+  const invocations = new Map<string, number>();
+  const counted =
+    <Args extends [string, unknown], Result>(invoke: (...args: Args) => Promise<Result>) =>
+    (...args: Args): Promise<Result> => {
+      invocations.set(args[0], (invocations.get(args[0]) ?? 0) + 1);
+      return invoke(...args);
+    };
+  const { invokeLambdaAsync } = options;
   const executor = new Executor({
     store,
     tokens,
     machines,
-    invokeLambda: options.invokeLambda,
-    ...(options.invokeLambdaAsync ? { invokeLambdaAsync: options.invokeLambdaAsync } : {}),
+    invokeLambda: counted(options.invokeLambda),
+    ...(invokeLambdaAsync ? { invokeLambdaAsync: counted(invokeLambdaAsync) } : {}),
     logger,
+  });
+  const stats = () => ({
+    historyEvents: Object.fromEntries(store.eventCounts),
+    invocations: Object.fromEntries(invocations),
   });
   const api = new StepFunctionsApi({ machines, store, executor, tokens });
 
   const server = createServer((request, response) => {
-    void handleRequest(api, logger, request, response);
+    void handleRequest(api, stats, logger, request, response);
   });
   // Longer than the SDK's idle sockets are kept, so a client never writes to a
   // socket the server has just closed.

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AgentNotifier, AgentTask } from '../../domain/ports/AgentNotifier';
+import { countRequests } from '../requestCounts';
 
 /**
  * Pushes to agents over the WebSocket API (API Gateway on AWS,
@@ -24,6 +25,7 @@ class WebSocketAgentNotifier implements AgentNotifier {
         httpsAgent: new HttpsAgent({ keepAlive: true }),
       }),
     });
+    countRequests(this.#client.middlewareStack, 'ApiGatewayManagementApi');
   }
 
   async push(connectionId: string, tasks: readonly AgentTask[]): Promise<boolean> {

@@ -22,6 +22,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { InvalidParameterException } from '../../domain/errors';
 import type { Page, PageRequest } from '../../domain/model';
+import { countRequests } from '../requestCounts';
 
 /**
  * The one DynamoDB table of Berth, and the primitives every repository is
@@ -51,6 +52,7 @@ const createDocumentClient = (options: { region: string; endpoint?: string | und
       requestTimeout: 10_000,
     }),
   });
+  countRequests(client.middlewareStack, 'DynamoDB');
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });

@@ -4,6 +4,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { logger } from '../../config/logger';
 import type { EcsEvent, EventPublisher } from '../../domain/ports/EventPublisher';
+import { countRequests } from '../requestCounts';
 
 /**
  * Publishes ECS events with PutEvents: to the account's EventBridge bus on
@@ -29,6 +30,7 @@ class EventBridgePublisher implements EventPublisher {
         httpsAgent: new HttpsAgent({ keepAlive: true }),
       }),
     });
+    countRequests(this.#client.middlewareStack, 'EventBridge');
   }
 
   /**

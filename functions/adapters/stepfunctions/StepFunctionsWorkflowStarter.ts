@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { TaskLifecycleInput, WorkflowStarter } from '../../domain/ports/WorkflowStarter';
+import { countRequests } from '../requestCounts';
 
 /**
  * Starts the Step Functions workflows of `statemachines/`. Executions are
@@ -20,8 +21,11 @@ import type { TaskLifecycleInput, WorkflowStarter } from '../../domain/ports/Wor
  * same input, returns the first).
  */
 
-const createStepFunctionsClient = (options: { region: string; endpoint?: string | undefined }) =>
-  new SFNClient({
+const createStepFunctionsClient = (options: {
+  region: string;
+  endpoint?: string | undefined;
+}): SFNClient => {
+  const client = new SFNClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     maxAttempts: 5,
@@ -30,6 +34,9 @@ const createStepFunctionsClient = (options: { region: string; endpoint?: string 
       httpsAgent: new HttpsAgent({ keepAlive: true }),
     }),
   });
+  countRequests(client.middlewareStack, 'SFN');
+  return client;
+};
 
 /** Execution names are ≤ 80 characters of a restricted set; a hash keeps long family names legal. */
 const executionName = (kind: string, subject: string): string =>
