@@ -110,7 +110,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     place: (records, ask) => placeOnRecords(records.map(viewOf), ask),
     agents,
     events,
-    publishInstanceChanges: (records) => containerInstances.publishChanges(records),
+    instanceChangeEvents: (records) => containerInstances.changeEvents(records),
     agentLost: (connectionId, owner) => containerInstances.agentLost(connectionId, owner),
     workflows,
     capacity:

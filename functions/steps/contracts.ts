@@ -38,8 +38,19 @@ interface ProvisionStepResult {
 
 /** What a waitForTaskToken step hands its Lambda. */
 interface TaskPhaseInput extends TaskLifecycleStepInput {
-  readonly phase: 'start' | 'run' | 'stop';
+  readonly phase: 'stop';
   readonly token: string;
 }
 
-export type { ProvisionStepResult, TaskLifecycleInput, TaskLifecycleStepInput, TaskPhaseInput };
+/** The Provision step (waitForTaskToken): the token is parked on the task as it is handed over. */
+interface ProvisionInput extends TaskLifecycleStepInput {
+  readonly token: string;
+}
+
+export type {
+  ProvisionInput,
+  ProvisionStepResult,
+  TaskLifecycleInput,
+  TaskLifecycleStepInput,
+  TaskPhaseInput,
+};

@@ -1,6 +1,6 @@
 import { dependencies } from '../config/dependencies';
 import { InvalidParameterException } from '../domain/errors';
-import type { TaskLifecycleStepInput, TaskPhaseInput } from './contracts';
+import type { ProvisionInput, TaskLifecycleStepInput, TaskPhaseInput } from './contracts';
 
 /**
  * The steps of `statemachines/task-lifecycle.asl.json`, one Lambda each. Each
@@ -15,17 +15,23 @@ const checked = (input: TaskLifecycleStepInput): TaskLifecycleStepInput => {
   return input;
 };
 
-/** PROVISIONING → PENDING; the agent is told. */
-const provision = async (input: TaskLifecycleStepInput) => {
+/**
+ * PROVISIONING → PENDING, the agent is told, and the step's token is parked
+ * on the task until a stop is asked for or the task stops.
+ */
+const provision = async (input: ProvisionInput): Promise<void> => {
   const { cluster, taskId } = checked(input);
-  return dependencies().tasks.provision(cluster, taskId);
+  if (typeof input.token !== 'string') {
+    throw new InvalidParameterException('provision needs a token.');
+  }
+  await dependencies().tasks.provision(cluster, taskId, input.token);
 };
 
 /** Parks a waitForTaskToken step on the task (or resumes it at once if its wait is over). */
 const awaitPhase = async (input: TaskPhaseInput): Promise<void> => {
   const { cluster, taskId } = checked(input);
-  if (!['start', 'run', 'stop'].includes(input.phase) || typeof input.token !== 'string') {
-    throw new InvalidParameterException('awaitPhase needs a phase and a token.');
+  if (input.phase !== 'stop' || typeof input.token !== 'string') {
+    throw new InvalidParameterException('awaitPhase needs the phase "stop" and a token.');
   }
   await dependencies().tasks.awaitPhase(cluster, taskId, input.phase, input.token);
 };

@@ -450,8 +450,15 @@ class ContainerInstanceService {
    * for managed (FARGATE) hosts, which users never see.
    */
   async publishChanges(records: readonly ContainerInstanceRecord[]): Promise<void> {
-    const shown = records.filter((record) => record.managedFor === undefined);
-    if (shown.length > 0) await this.#deps.events.publish(shown.map((r) => this.instanceEvent(r)));
+    const events = this.changeEvents(records);
+    if (events.length > 0) await this.#deps.events.publish(events);
+  }
+
+  /** The state-change events of these instances, leaving out FARGATE tasks' hidden hosts. */
+  changeEvents(records: readonly ContainerInstanceRecord[]): EcsEvent[] {
+    return records
+      .filter((record) => record.managedFor === undefined)
+      .map((record) => this.instanceEvent(record));
   }
 
   /** `ECS Container Instance State Change`: the instance as DescribeContainerInstances shows it. */

@@ -9,7 +9,13 @@ import type {
   TaskDefinition,
   TaskOverride,
 } from '@aws-sdk/client-ecs';
-import { type ArnContext, clusterArn, parseEcsArn, taskDefinitionArn } from '../arns';
+import {
+  type ArnContext,
+  clusterArn,
+  clusterNameFrom,
+  parseEcsArn,
+  taskDefinitionArn,
+} from '../arns';
 import { requireActiveCluster } from '../clusters/requireActiveCluster';
 import { instanceArn, instanceIdFrom } from '../containerInstances/ContainerInstanceService';
 import {
@@ -66,6 +72,7 @@ import {
   type TaskNetworkInterface,
   type TaskRecord,
   type TaskStatus,
+  type TaskWait,
   visibleState,
 } from './model';
 
@@ -101,8 +108,8 @@ interface TaskServiceDependencies {
   readonly place: Placer;
   readonly agents: AgentNotifier;
   readonly events: EventPublisher;
-  /** Publishes the `ECS Container Instance State Change` of instances as they now stand. */
-  readonly publishInstanceChanges: (instances: readonly ContainerInstanceRecord[]) => Promise<void>;
+  /** The `ECS Container Instance State Change` events of instances as they now stand (none for hidden ones). */
+  readonly instanceChangeEvents: (instances: readonly ContainerInstanceRecord[]) => EcsEvent[];
   /** A push found the agent's socket gone: the instance is disconnected (and says so). */
   readonly agentLost: (
     connectionId: string,
@@ -388,7 +395,7 @@ class TaskService {
     });
     if (!task) throw new InvalidParameterException('The referenced task was not found.');
     await this.#notifyAgent(task);
-    await this.#resumeIfWaiting(task, ['start', 'run'], 'STOP_REQUESTED');
+    await this.#resumeIfWaiting(task, ['run'], 'STOP_REQUESTED');
     return this.toTask(task, false);
   }
 
@@ -459,7 +466,9 @@ class TaskService {
    * acknowledged and ignored.
    */
   async submitTaskStateChange(body: Record<string, unknown>): Promise<void> {
-    const cluster = await this.#requireCluster(optionalString(body.cluster, 'cluster'));
+    const clusterReference = optionalString(body.cluster, 'cluster');
+    // The task's own read finds the cluster: it is read only to say which one is missing.
+    const cluster = clusterNameFrom(clusterReference);
     const reference = optionalString(body.task, 'task');
     if (reference === undefined) throw new InvalidParameterException('task can not be blank.');
     const status = optionalEnum(body.status, 'status', REPORTABLE);
@@ -543,11 +552,14 @@ class TaskService {
       );
       return changed ? { ...current, containers } : undefined;
     });
-    if (!task) throw new InvalidParameterException('The referenced task was not found.');
+    if (!task) {
+      await this.#requireCluster(clusterReference);
+      throw new InvalidParameterException('The referenced task was not found.');
+    }
     // No liveness write here: the agent's WebSocket heartbeat keeps it connected.
-    if (task.lastStatus === 'RUNNING') await this.#resumeIfWaiting(task, ['start'], 'RUNNING');
+    // RUNNING resumes nothing: the workflow waits from the hand-over until a stop.
     if (task.lastStatus === 'DEPROVISIONING') {
-      await this.#resumeIfWaiting(task, ['start', 'run', 'stop'], 'STOPPED');
+      await this.#resumeIfWaiting(task, ['run', 'stop'], 'STOPPED');
     }
   }
 
@@ -575,23 +587,51 @@ class TaskService {
 
   // ── Lifecycle workflow steps (statemachines/task-lifecycle.asl.json) ──────────
 
-  /** PROVISIONING → PENDING, and the task goes to its agent. */
-  async provision(cluster: string, id: string): Promise<{ status: TaskStatus }> {
-    const task = await this.#transition(cluster, id, (current) =>
-      current.lastStatus === 'PROVISIONING'
-        ? {
-            ...current,
-            lastStatus: 'PENDING',
-            connectivityAt: this.#deps.clock.now(),
-            ...(current.networkInterface
-              ? { networkInterface: { ...current.networkInterface, status: 'ATTACHED' as const } }
-              : {}),
-          }
-        : undefined,
+  /**
+   * PROVISIONING → PENDING and the task goes to its agent, with the workflow's
+   * token parked on the task in the same write: the workflow then waits, with
+   * no step of its own on the way to RUNNING, until a stop is asked for
+   * (STOP_REQUESTED) or the task stops (STOPPED). Run again (a retried step),
+   * it parks the new token and tells the agent again.
+   */
+  async provision(cluster: string, id: string, token: string): Promise<void> {
+    let immediate: string | undefined;
+    const task = await this.#transition(
+      cluster,
+      id,
+      (current) => {
+        immediate = this.#phaseOutcome(current, 'run');
+        if (immediate !== undefined) return undefined;
+        const wait = { phase: 'run' as const, token };
+        return current.lastStatus === 'PROVISIONING'
+          ? {
+              ...current,
+              lastStatus: 'PENDING',
+              connectivityAt: this.#deps.clock.now(),
+              ...(current.networkInterface
+                ? { networkInterface: { ...current.networkInterface, status: 'ATTACHED' as const } }
+                : {}),
+              wait,
+            }
+          : { ...current, wait };
+      },
+      { publish: false },
     );
-    if (!task) return { status: 'STOPPED' };
-    await this.#notifyAgent(task);
-    return { status: task.lastStatus };
+    if (!task) immediate = 'STOPPED';
+    if (immediate !== undefined || !task) {
+      await this.#deps.workflows.resume(token, { status: immediate ?? 'STOPPED' });
+      return;
+    }
+    // The PENDING event and the news of the instance whose room the task took, in one publish.
+    const instance =
+      task.containerInstanceId === undefined
+        ? undefined
+        : await this.#deps.instances.get(task.cluster, task.containerInstanceId);
+    await this.#deps.events.publish([
+      this.taskEvent(task),
+      ...this.#deps.instanceChangeEvents(instance ? [instance] : []),
+    ]);
+    await this.#notifyAgent(task, instance);
   }
 
   /**
@@ -786,12 +826,7 @@ class TaskService {
    * Parks a workflow step on the task: stores its token, or resumes it at once
    * when what it waits for has already happened (a report can beat the step).
    */
-  async awaitPhase(
-    cluster: string,
-    id: string,
-    phase: 'start' | 'run' | 'stop',
-    token: string,
-  ): Promise<void> {
+  async awaitPhase(cluster: string, id: string, phase: 'stop', token: string): Promise<void> {
     let immediate: string | undefined;
     const task = await this.#transition(cluster, id, (current) => {
       immediate = this.#phaseOutcome(current, phase);
@@ -884,18 +919,18 @@ class TaskService {
           wait: undefined,
         };
       },
-      { expiresAt: now + this.#deps.settings.stoppedRetentionSeconds * 1000 },
+      { expiresAt: now + this.#deps.settings.stoppedRetentionSeconds * 1000, publish: false },
     );
-    if (stoppedHere && task?.containerInstanceId !== undefined) {
-      await this.#announceInstances(cluster, [task.containerInstanceId]);
-    }
-  }
-
-  /** Resources changed on these instances: each one's new state goes out as an event. */
-  async #announceInstances(cluster: string, instanceIds: string[]): Promise<void> {
-    await this.#deps.publishInstanceChanges(
-      await this.#deps.instances.getMany(cluster, instanceIds),
-    );
+    if (!stoppedHere || !task) return;
+    // The STOPPED event and the news of the instance that got its room back, in one publish.
+    const instance =
+      task.containerInstanceId === undefined
+        ? undefined
+        : await this.#deps.instances.get(cluster, task.containerInstanceId);
+    await this.#deps.events.publish([
+      this.taskEvent(task),
+      ...this.#deps.instanceChangeEvents(instance ? [instance] : []),
+    ]);
   }
 
   /**
@@ -1116,11 +1151,11 @@ class TaskService {
       : this.#deps.subnets.find((subnet) => subnet.subnetId === subnetId);
   }
 
-  #phaseOutcome(task: TaskRecord, phase: 'start' | 'run' | 'stop'): string | undefined {
+  /** What a step waiting in `phase` would be resumed with now; undefined: it has to wait. */
+  #phaseOutcome(task: TaskRecord, phase: TaskWait['phase']): string | undefined {
     if (statusRank(task.lastStatus) >= statusRank('DEPROVISIONING')) return 'STOPPED';
     if (phase === 'stop') return undefined;
     if (task.desiredStatus === 'STOPPED') return 'STOP_REQUESTED';
-    if (phase === 'start' && task.lastStatus === 'RUNNING') return 'RUNNING';
     return undefined;
   }
 
@@ -1130,9 +1165,11 @@ class TaskService {
     }
   }
 
-  async #notifyAgent(task: TaskRecord): Promise<void> {
+  /** Pushes the task to its instance's agent (`instance`: already read by the caller). */
+  async #notifyAgent(task: TaskRecord, known?: ContainerInstanceRecord): Promise<void> {
     if (task.containerInstanceId === undefined) return;
-    const instance = await this.#deps.instances.get(task.cluster, task.containerInstanceId);
+    const instance =
+      known ?? (await this.#deps.instances.get(task.cluster, task.containerInstanceId));
     if (instance?.connectionId === undefined) return;
     const delivered = await this.#deps.agents.push(instance.connectionId, [this.toAgentTask(task)]);
     if (!delivered) {
@@ -1154,6 +1191,8 @@ class TaskService {
       expiresAt?: number;
       /** Writes the change with more in the same transaction; false on a lost race. */
       write?: (change: TaskChange) => Promise<boolean>;
+      /** False: the caller publishes the task's event (with others, in one batch). */
+      publish?: boolean;
     } = {},
   ): Promise<TaskRecord | undefined> {
     const write =
@@ -1170,8 +1209,8 @@ class TaskService {
       const next = { ...changed, version: current.version + (visible ? 1 : 0) };
       if (await write({ task: current, next })) {
         if (
-          next.lastStatus !== current.lastStatus ||
-          next.desiredStatus !== current.desiredStatus
+          options.publish !== false &&
+          (next.lastStatus !== current.lastStatus || next.desiredStatus !== current.desiredStatus)
         ) {
           await this.#deps.events.publish([this.taskEvent(next)]);
         }
@@ -1345,27 +1384,22 @@ class TaskService {
 
   /**
    * After the tasks are stored: their PROVISIONING events go out before their
-   * workflows start (so that they precede PENDING), and the news of the
-   * instances whose room they took goes out meanwhile.
+   * workflows start (so that they precede PENDING). The news of the instances
+   * whose room they took goes out from the workflow's Provision step, which
+   * reads the instance anyway and cannot be lost once the workflow started.
    */
-  async #launched(cluster: string, tasks: TaskRecord[], instanceIds: string[]): Promise<void> {
-    const startWorkflows = async () => {
-      await this.#deps.events.publish(tasks.map((task) => this.taskEvent(task)));
-      await Promise.all(
-        tasks.map((task) =>
-          this.#deps.workflows.startTaskLifecycle({
-            cluster: task.cluster,
-            taskId: task.id,
-            network: task.networkInterface !== undefined,
-            capacity: task.launchType === 'FARGATE',
-          }),
-        ),
-      );
-    };
-    await Promise.all([
-      startWorkflows(),
-      instanceIds.length > 0 ? this.#announceInstances(cluster, instanceIds) : Promise.resolve(),
-    ]);
+  async #launched(tasks: TaskRecord[]): Promise<void> {
+    await this.#deps.events.publish(tasks.map((task) => this.taskEvent(task)));
+    await Promise.all(
+      tasks.map((task) =>
+        this.#deps.workflows.startTaskLifecycle({
+          cluster: task.cluster,
+          taskId: task.id,
+          network: task.networkInterface !== undefined,
+          capacity: task.launchType === 'FARGATE',
+        }),
+      ),
+    );
   }
 
   /**
@@ -1401,7 +1435,7 @@ class TaskService {
     if (created.outcome !== 'created') {
       throw new ClientException('Too many concurrent requests for the cluster; try again.');
     }
-    await this.#launched(request.cluster, tasks, []);
+    await this.#launched(tasks);
     return { tasks: tasks.map((task) => this.toTask(task, true)), failures: [] };
   }
 
@@ -1485,7 +1519,7 @@ class TaskService {
         if (replay) return replay;
       }
       if (created.outcome === 'created') {
-        await this.#launched(request.cluster, tasks, [...reservations.keys()]);
+        await this.#launched(tasks);
         return { tasks: tasks.map((task) => this.toTask(task, true)), failures };
       }
       // Another request took the room first: look again with fresh numbers.

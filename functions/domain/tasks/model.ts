@@ -86,9 +86,13 @@ interface TaskReservation {
   readonly ports: string[];
 }
 
-/** The workflow step waiting on this task, and the token that resumes it. */
+/**
+ * The workflow step waiting on this task, and the token that resumes it:
+ * `run` from the hand-over to the agent until a stop is asked for or the task
+ * stops, `stop` from then until it has stopped.
+ */
 interface TaskWait {
-  readonly phase: 'start' | 'run' | 'stop';
+  readonly phase: 'run' | 'stop';
   readonly token: string;
 }
 
