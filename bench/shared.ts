@@ -307,7 +307,7 @@ const reportBudget = (part: string, before: Counts, after: Counts, tasks: number
       .join(', ');
   print(`${part}.dynamodb_requests_per_task`, sum('DynamoDB.'), 'requests');
   note(`DynamoDB requests per task: ${list('DynamoDB.')}`);
-  for (const service of ['SFN.', 'EventBridge.', 'ApiGatewayManagementApi.']) {
+  for (const service of ['api.', 'SFN.', 'EventBridge.', 'ApiGatewayManagementApi.']) {
     if (sum(service) > 0) note(`${service.slice(0, -1)} requests per task: ${list(service)}`);
   }
   const entered = spent

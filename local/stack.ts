@@ -177,7 +177,9 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
     });
     stoppers.push(dynamo.stop);
     await ensureTables(dynamo.client, config.tables, config.ttlAttributes);
-    log(`DynamoDB Local at ${dynamo.endpoint}`);
+    log(
+      `DynamoDB Local at ${dynamo.endpoint}${dynamo.syncs ? ' (every write synced to disk; install eatmydata to skip that)' : ' (writes not fsynced: eatmydata)'}`,
+    );
 
     const lambdaEndpoint = `http://127.0.0.1:${options.ports.lambda}`;
     const lambda = new LambdaClient({

@@ -16,6 +16,12 @@ const counts = (): Map<string, number> => {
   return holder[COUNTS];
 };
 
+/** Counts one request by name (the API counts what it answers as `api.<operation>`). */
+const countRequest = (name: string): void => {
+  const table = counts();
+  table.set(name, (table.get(name) ?? 0) + 1);
+};
+
 /** Counts every command sent through `stack` (a client's middleware stack), as `<service>.<operation>`. */
 const countRequests = <Input extends object, Output extends object>(
   stack: MiddlewareStack<Input, Output>,
@@ -23,9 +29,7 @@ const countRequests = <Input extends object, Output extends object>(
 ): void => {
   stack.add(
     (next, context) => (args) => {
-      const name = `${service}.${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`;
-      const table = counts();
-      table.set(name, (table.get(name) ?? 0) + 1);
+      countRequest(`${service}.${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`);
       return next(args);
     },
     { step: 'initialize', name: 'berthRequestCounter', override: true },
@@ -36,4 +40,4 @@ const countRequests = <Input extends object, Output extends object>(
 const requestCounts = (): Record<string, number> =>
   Object.fromEntries([...counts()].sort(([a], [b]) => a.localeCompare(b)));
 
-export { countRequests, requestCounts };
+export { countRequest, countRequests, requestCounts };

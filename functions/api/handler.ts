@@ -4,6 +4,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { countRequest } from '../adapters/requestCounts';
 import { type Dependencies, dependencies } from '../config/dependencies';
 import { logger } from '../config/logger';
 import { UnknownOperationException } from '../domain/errors';
@@ -25,6 +26,7 @@ const dispatch = async (
   deps: Dependencies = dependencies(),
 ): Promise<APIGatewayProxyStructuredResultV2> => {
   const { target, body } = parseRequest(event);
+  countRequest(`api.${target}`);
   const operation = Object.hasOwn(operations, target) ? operations[target] : undefined;
   if (!operation) {
     throw new UnknownOperationException(`Unknown operation ${target}.`);
