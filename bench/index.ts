@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { findDockerSocket } from '../agent/runtimes';
 import { type StackProcess, startStackProcess } from '../local/harness';
+import { benchColdStart } from './coldstart';
 import { benchDocker, benchE2e } from './e2e';
 import { benchFargate } from './fargate';
 import { benchPlacement } from './placement';
@@ -19,6 +20,8 @@ import { type BenchEndpoints, ecsClient, noter, percentile, print } from './shar
  * as `name: value unit`. Parts (all of them when none is named):
  *
  * - `placement`: the engine alone, no stack.
+ * - `coldstart`: each packaged function's zipped size and the time to import
+ *   its handler in a fresh Node process (no stack).
  * - `api`: latency through `@aws-sdk/client-ecs`.
  * - `e2e`: RunTask → RUNNING on 10 real agents, process runtime.
  * - `fargate`: RunTask (FARGATE) → RUNNING, hosts from the stack's capacity
@@ -214,6 +217,7 @@ const PARTS: Record<string, () => Promise<void>> = {
   e2e: () => withStack('e2e', PROCESS_STACK, (target) => benchE2e(endpointsOf(target))),
   fargate: benchFargateParts,
   docker: benchDockerPart,
+  coldstart: benchColdStart,
 };
 
 const main = async () => {

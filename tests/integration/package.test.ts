@@ -1,29 +1,27 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-
-const ROOT = resolve(__dirname, '..', '..');
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type FunctionArtifact, packageService, unpack, zipEntries } from '../../local/packaging';
 
 type Template = {
   Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
 };
 
+/** ADR 7: what each function's zip may weigh, so that a cold start loads little. */
+const MAX_ZIP_BYTES = 300 * 1024;
+
 describe('osls package', () => {
   let template: Template;
+  let directory: string;
+  let artifacts: FunctionArtifact[];
 
   beforeAll(async () => {
-    const out = mkdtempSync(join(tmpdir(), 'berth-package-'));
-    await promisify(execFile)(
-      join(ROOT, 'node_modules', '.bin', 'osls'),
-      ['package', '--stage', 'ci', '--package', out],
-      { cwd: ROOT, env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } },
-    );
+    ({ directory, functions: artifacts } = await packageService());
     template = JSON.parse(
-      readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
+      readFileSync(join(directory, 'cloudformation-template-update-stack.json'), 'utf8'),
     );
   }, 120_000);
+
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
   const ofType = (type: string) =>
     Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
@@ -85,7 +83,52 @@ describe('osls package', () => {
 
     expect(all).toContain('PurgeTaskDefinitionLambdaFunction');
     expect(all).toContain('AwaitTaskPhaseLambdaFunction');
+    expect(all).toContain('ProvisionTaskLambdaFunction');
     expect(all).toContain('FinalizeTaskLambdaFunction');
     expect(all).not.toContain('arn:aws:lambda');
+  });
+
+  it('packages each function on its own: one minified module, no source map, at most 300 KB zipped', () => {
+    const functions = ofType('AWS::Lambda::Function');
+
+    expect(artifacts).toHaveLength(functions.length);
+    for (const artifact of artifacts) {
+      const entries = zipEntries(artifact.zipPath);
+
+      expect({ name: artifact.name, entries: entries.length }).toEqual({
+        name: artifact.name,
+        entries: 1,
+      });
+      expect(entries[0]).toMatch(/\.js$/);
+      expect({ name: artifact.name, small: artifact.zipBytes <= MAX_ZIP_BYTES }).toEqual({
+        name: artifact.name,
+        small: true,
+      });
+    }
+  });
+
+  it('loads each packaged handler on its own and finds the function serverless.yml names', () => {
+    const handlers = new Map(
+      ofType('AWS::Lambda::Function').map(([, f]) => [
+        String(f.Properties.FunctionName).replace(/^berth-ci-/, ''),
+        String(f.Properties.Handler),
+      ]),
+    );
+    for (const artifact of artifacts) {
+      const handler = handlers.get(artifact.name) ?? '';
+      const exportName = handler.slice(handler.lastIndexOf('.') + 1);
+      const [moduleFile] = zipEntries(artifact.zipPath);
+      const unpacked = unpack(artifact.zipPath);
+      try {
+        const loaded = require(join(unpacked, moduleFile ?? '')) as Record<string, unknown>;
+
+        expect({ name: artifact.name, type: typeof loaded[exportName] }).toEqual({
+          name: artifact.name,
+          type: 'function',
+        });
+      } finally {
+        rmSync(unpacked, { recursive: true, force: true });
+      }
+    }
   });
 });

@@ -36,10 +36,19 @@ describe('The local stack (npm start)', () => {
     const response = await fetch(`${stackUrl()}/health`);
 
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
+    const body = (await response.json()) as { requests: Record<string, number> };
+
+    expect(body).toEqual({
       status: 'ok',
       parts: { api: 'ok', dynamodb: 'ok', stepFunctions: 'ok' },
+      requests: expect.any(Object),
     });
+    // Locally it also counts the requests the handlers sent (the bench's budget per task):
+    // this very check read DynamoDB once more (other handlers may have read meanwhile).
+    const before = body.requests['DynamoDB.GetItem'] ?? 0;
+    const again = (await (await fetch(`${stackUrl()}/health`)).json()) as typeof body;
+
+    expect(again.requests['DynamoDB.GetItem']).toBeGreaterThan(before);
   });
 
   it('explains a missing Java runtime in one line instead of a stack trace', async () => {
