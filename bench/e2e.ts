@@ -15,6 +15,8 @@ import { type BenchEndpoints, benchRunTask, noter } from './shared';
  *
  * - `e2e`: the process runtime (containers as host processes), 10 warm-up
  *   tasks then 200 measured.
+ * - `burst`: as `e2e`, but the 200 measured tasks are asked for at once, by
+ *   20 RunTask calls of 10 tasks each.
  * - `docker`: `--runtime docker --docker-socket <socket>` (real containers,
  *   bridge network, `localhost/berth-busybox:latest`), 10 warm-up then 100;
  *   afterwards no container of the bench cluster may still run.
@@ -34,6 +36,7 @@ const benchAgents = async (
   part: string,
   endpoints: BenchEndpoints,
   runtime: AgentRuntime,
+  burst?: { readonly callers: number },
 ): Promise<void> => {
   const note = noter(part);
   const baseDir = mkdtempSync(join(tmpdir(), `berth-bench-${part}-`));
@@ -73,6 +76,7 @@ const benchAgents = async (
       runTask: docker ? { launchType: 'EC2' } : {},
       warmupTasks: 10,
       tasks: docker ? 100 : 200,
+      ...(burst ? { burst } : {}),
       overallTimeoutMs: docker ? DOCKER_TIMEOUT_MS : 5 * 60_000,
       setUp: async (cluster) => {
         if (docker) await probeEngine(runtime.socket, note);
@@ -113,7 +117,11 @@ const benchAgents = async (
 
 const benchE2e = (endpoints: BenchEndpoints) => benchAgents('e2e', endpoints, { name: 'process' });
 
+/** 200 tasks asked for at once (RunTask count 10 from 20 callers) on the 10 process agents. */
+const benchBurst = (endpoints: BenchEndpoints) =>
+  benchAgents('burst', endpoints, { name: 'process' }, { callers: 20 });
+
 const benchDocker = (endpoints: BenchEndpoints, socket: string) =>
   benchAgents('docker', endpoints, { name: 'docker', socket });
 
-export { benchDocker, benchE2e };
+export { benchBurst, benchDocker, benchE2e };

@@ -10,7 +10,7 @@ import {
 import { findDockerSocket } from '../agent/runtimes';
 import { type StackProcess, startStackProcess } from '../local/harness';
 import { benchColdStart } from './coldstart';
-import { benchDocker, benchE2e } from './e2e';
+import { benchBurst, benchDocker, benchE2e } from './e2e';
 import { benchFargate } from './fargate';
 import { benchPlacement } from './placement';
 import { type BenchEndpoints, ecsClient, noter, percentile, print } from './shared';
@@ -24,6 +24,7 @@ import { type BenchEndpoints, ecsClient, noter, percentile, print } from './shar
  *   its handler in a fresh Node process (no stack).
  * - `api`: latency through `@aws-sdk/client-ecs`.
  * - `e2e`: RunTask → RUNNING on 10 real agents, process runtime.
+ * - `burst`: 200 tasks asked for at once (20 RunTask calls of 10) on 10 agents.
  * - `fargate`: RunTask (FARGATE) → RUNNING, hosts from the stack's capacity
  *   host: `fargate.process.*` on a stack started with
  *   BERTH_CONTAINER_RUNTIME=process, then `fargate.docker.*` on one started
@@ -215,6 +216,7 @@ const PARTS: Record<string, () => Promise<void>> = {
   placement: () => benchPlacement(),
   api: () => withStack('api', PROCESS_STACK, ({ url }) => benchApi(url)),
   e2e: () => withStack('e2e', PROCESS_STACK, (target) => benchE2e(endpointsOf(target))),
+  burst: () => withStack('burst', PROCESS_STACK, (target) => benchBurst(endpointsOf(target))),
   fargate: benchFargateParts,
   docker: benchDockerPart,
   coldstart: benchColdStart,

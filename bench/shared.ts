@@ -338,6 +338,11 @@ interface RunTaskBenchOptions {
   readonly warmupTasks: number;
   /** Measured tasks. */
   readonly tasks: number;
+  /**
+   * Instead of CONCURRENCY tasks in flight: the measured tasks are asked for
+   * all at once, by `callers` RunTask calls of `tasks / callers` tasks each.
+   */
+  readonly burst?: { readonly callers: number };
   /** The whole measurement (warm-up included); launching stops after it. */
   readonly overallTimeoutMs: number;
   /** After the cluster exists, before the events subscription (e.g. start agents). */
@@ -369,18 +374,27 @@ const benchRunTask = async (options: RunTaskBenchOptions): Promise<void> => {
     events = subscription;
 
     const deadline = performance.now() + options.overallTimeoutMs;
-    const launch = async (): Promise<Launch> => {
+    /** One RunTask of `count` tasks, then each task's RUNNING event. */
+    const launchMany = async (count: number): Promise<Launch[]> => {
       const sentAt = performance.now();
       const response = await ecs.send(
-        new RunTaskCommand({ ...options.runTask, cluster, taskDefinition: family, count: 1 }),
+        new RunTaskCommand({ ...options.runTask, cluster, taskDefinition: family, count }),
       );
       const answeredAt = performance.now();
-      const arn = response.tasks?.[0]?.taskArn;
-      if (!arn) {
-        note(`RunTask placed nothing: ${JSON.stringify(response.failures)}`);
-        return { sentAt, answeredAt };
+      const arns = (response.tasks ?? []).flatMap((task) => (task.taskArn ? [task.taskArn] : []));
+      if (arns.length < count) {
+        note(`RunTask placed ${arns.length} of ${count}: ${JSON.stringify(response.failures)}`);
       }
-      launched.push(arn);
+      if (arns.length === 0) return [{ sentAt, answeredAt }];
+      launched.push(...arns);
+      return Promise.all(arns.map((arn) => awaitRunning(arn, sentAt, answeredAt)));
+    };
+    const launch = async (): Promise<Launch> => (await launchMany(1))[0] as Launch;
+    const awaitRunning = async (
+      arn: string,
+      sentAt: number,
+      answeredAt: number,
+    ): Promise<Launch> => {
       const cutOff = deadline - performance.now() < TASK_TIMEOUT_MS;
       const runningAt = await subscription.whenStatus(
         arn,
@@ -416,16 +430,30 @@ const benchRunTask = async (options: RunTaskBenchOptions): Promise<void> => {
       return results;
     };
 
+    /** Every measured task asked for at once: `callers` RunTask calls in parallel. */
+    const burst = async (callers: number): Promise<Launch[]> => {
+      const each = Math.ceil(options.tasks / callers);
+      const results = await Promise.all(
+        Array.from({ length: callers }, () =>
+          launchMany(each).catch((error: unknown): Launch[] => {
+            note(`RunTask failed: ${(error as Error).message}`);
+            return [];
+          }),
+        ),
+      );
+      return results.flat();
+    };
+
     await run(options.warmupTasks);
     const { stackPid } = endpoints;
     const countsBefore = await readCounts(endpoints);
     const cpuBefore = stackPid === undefined ? undefined : treeCpuMs(stackPid);
-    const measured = await run(options.tasks);
+    const measured = options.burst ? await burst(options.burst.callers) : await run(options.tasks);
     const cpuMs =
       stackPid === undefined || cpuBefore === undefined
         ? undefined
         : cpuSpent(cpuBefore, treeCpuMs(stackPid));
-    report(part, options.tasks, measured, subscription, cpuMs);
+    report(part, options.tasks, measured, subscription, cpuMs, options.burst !== undefined);
     reportBudget(part, countsBefore, await readCounts(endpoints), measured.length);
   } finally {
     if (events) await stopTasks(ecs, cluster, launched, events, note);
@@ -442,6 +470,7 @@ const report = (
   measured: Launch[],
   events: TaskEvents,
   cpuMs: Map<string, number> | undefined,
+  burst = false,
 ): void => {
   const note = noter(part);
   const arrived = measured.filter(
@@ -510,7 +539,9 @@ const report = (
       ),
     ],
   ];
-  note(`concurrency ${CONCURRENCY}, ${arrived.length}/${tasks} RUNNING`);
+  note(
+    `${burst ? 'all at once' : `concurrency ${CONCURRENCY}`}, ${arrived.length}/${tasks} RUNNING`,
+  );
   for (const [name, values] of rows) note(`${name.padEnd(37)}${summary(values)}`);
 };
 
