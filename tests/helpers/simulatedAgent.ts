@@ -86,9 +86,14 @@ const startSimulatedAgent = async (options: {
       socket?.once('open', () => resolve());
       socket?.once('error', reject);
     });
+    let synced: () => void = () => {};
+    const answered = new Promise<void>((resolve) => {
+      synced = resolve;
+    });
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as { type: string; tasks: PushedTask[] };
       if (message.type !== 'tasks') return;
+      synced();
       for (const task of message.tasks) {
         seen.push(task);
         if (behaviour === 'ignore') continue;
@@ -97,6 +102,10 @@ const startSimulatedAgent = async (options: {
       }
     });
     socket.send(JSON.stringify({ action: 'sync' }));
+    // The answer to the sync (the instance's task list) means the server has
+    // recorded the agent as heard: a test that then changes the instance
+    // (e.g. makes it look silent) is not overwritten by the sync landing late.
+    await answered;
   }
   return {
     containerInstanceArn: arn,
