@@ -596,6 +596,8 @@ class TaskService {
    */
   async provision(cluster: string, id: string, token: string): Promise<void> {
     let immediate: string | undefined;
+    // Set by the attempt that wins: only the call that handed the task over announces it.
+    let handedOver = false;
     const task = await this.#transition(
       cluster,
       id,
@@ -603,7 +605,8 @@ class TaskService {
         immediate = this.#phaseOutcome(current, 'run');
         if (immediate !== undefined) return undefined;
         const wait = { phase: 'run' as const, token };
-        return current.lastStatus === 'PROVISIONING'
+        handedOver = current.lastStatus === 'PROVISIONING';
+        return handedOver
           ? {
               ...current,
               lastStatus: 'PENDING',
@@ -622,15 +625,18 @@ class TaskService {
       await this.#deps.workflows.resume(token, { status: immediate ?? 'STOPPED' });
       return;
     }
-    // The PENDING event and the news of the instance whose room the task took, in one publish.
     const instance =
       task.containerInstanceId === undefined
         ? undefined
         : await this.#deps.instances.get(task.cluster, task.containerInstanceId);
-    await this.#deps.events.publish([
-      this.taskEvent(task),
-      ...this.#deps.instanceChangeEvents(instance ? [instance] : []),
-    ]);
+    // The PENDING event and the news of the instance whose room the task took, in one
+    // publish, once (a retried step only parks its new token and tells the agent again).
+    if (handedOver) {
+      await this.#deps.events.publish([
+        this.taskEvent(task),
+        ...this.#deps.instanceChangeEvents(instance ? [instance] : []),
+      ]);
+    }
     await this.#notifyAgent(task, instance);
   }
 
