@@ -100,6 +100,7 @@ class ExecutionStore {
   private constructor(
     private readonly directory: string,
     private readonly logger: Logger,
+    private readonly compactAfterBytes: number,
   ) {
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
@@ -110,10 +111,18 @@ class ExecutionStore {
    * as JSON is set aside (renamed `*.corrupt-<time>`) rather than stopping the
    * stack from starting.
    */
-  static async open(dataDir: string, logger: Logger): Promise<ExecutionStore> {
+  static async open(
+    dataDir: string,
+    logger: Logger,
+    options: { compactAfterBytes?: number } = {},
+  ): Promise<ExecutionStore> {
     const directory = join(dataDir, 'stepfunctions');
     await mkdir(directory, { recursive: true });
-    const store = new ExecutionStore(directory, logger);
+    const store = new ExecutionStore(
+      directory,
+      logger,
+      options.compactAfterBytes ?? COMPACT_AFTER_BYTES,
+    );
     await store.load();
     store.prune();
     // Fold the replayed journals into a fresh snapshot.
@@ -193,7 +202,7 @@ class ExecutionStore {
     this.changedRecords.clear();
     if (
       this.compactWanted ||
-      this.journalBytes > Math.max(COMPACT_AFTER_BYTES, this.snapshotBytes)
+      this.journalBytes > Math.max(this.compactAfterBytes, this.snapshotBytes)
     ) {
       this.compactWanted = false;
       await this.snapshot();
