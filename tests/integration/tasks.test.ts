@@ -15,8 +15,10 @@ import {
   waitUntilTasksStopped,
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import fc from 'fast-check';
 import { credentials, ecsClient, uniqueName } from '../helpers/clients';
+import { subscribe } from '../helpers/events';
 import { eventually } from '../helpers/eventually';
 import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAgent';
 
@@ -130,6 +132,60 @@ describe('Tasks through the ECS API', () => {
       running: 0,
       pending: 0,
     });
+  });
+
+  it('runs no workflow step between the hand-over and a stop, and announces each status once', async () => {
+    // Prepare
+    const { cluster, family, agents } = await setup([{ ecs, wsUrl: wsUrl(), cluster: '' }]);
+    open.push(...agents);
+    const events = await subscribe('detail-type=ECS%20Task%20State%20Change');
+    const sfn = new SFNClient({
+      endpoint: process.env.BERTH_TEST_SFN_URL,
+      region: 'us-east-1',
+      credentials,
+    });
+    const statesEntered = async (taskArn: string) => {
+      const { events: history } = await sfn.send(
+        new GetExecutionHistoryCommand({
+          executionArn: `arn:aws:states:us-east-1:000000000000:execution:berth-local-task-lifecycle:task-${taskArn.split('/').at(-1)}`,
+          maxResults: 1000,
+        }),
+      );
+      return (history ?? []).flatMap((event) =>
+        event.type === 'TaskStateEntered' ? [event.stateEnteredEventDetails?.name] : [],
+      );
+    };
+
+    // Act
+    const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family }));
+    const taskArn = run.tasks?.[0]?.taskArn ?? '';
+    await waitUntilTasksRunning(
+      { client: ecs, maxWaitTime: 30, minDelay: 1 },
+      { cluster, tasks: [taskArn] },
+    );
+    const whileRunning = await statesEntered(taskArn);
+    await ecs.send(new StopTaskCommand({ cluster, task: taskArn }));
+    await waitUntilTasksStopped(
+      { client: ecs, maxWaitTime: 30, minDelay: 1 },
+      { cluster, tasks: [taskArn] },
+    );
+    const statuses = await eventually(
+      async () =>
+        events.received
+          .filter((event) => event.detail.taskArn === taskArn)
+          .map((event) => event.detail.lastStatus),
+      (seen) => seen.includes('STOPPED'),
+    );
+    const afterStop = await statesEntered(taskArn);
+    await events.close();
+    sfn.destroy();
+
+    // Assess: Provision hands over and waits; RUNNING resumes nothing; StopTask does.
+    expect(whileRunning).toEqual(['Provision']);
+    expect(afterStop).toEqual(['Provision', 'WaitForStop', 'Finalize']);
+    expect(statuses.filter((status) => status === 'PENDING')).toHaveLength(1);
+    expect(statuses.filter((status) => status === 'RUNNING')).toHaveLength(1);
+    expect(statuses.filter((status) => status === 'STOPPED')).toHaveLength(1);
   });
 
   it('gives an awsvpc task on EC2 its own network interface, and the agent its address', async () => {
