@@ -163,8 +163,8 @@ const defaultStateDir = (cwd: string, cluster: string, hostname: string): string
   join(cwd, '.berth', 'agent', `${safeSegment(cluster)}-${safeSegment(hostname || 'host')}`);
 
 const HELP_AFTER = `
-State directory (--state-dir): agent.json (the container instance ARN, the
-tasks with their pids, unacknowledged reports), agent.lock, and
+State directory (--state-dir): agent.json and agent.journal (the container
+instance ARN, the tasks with their pids, unacknowledged reports), agent.lock, and
 tasks/<taskId>/ with each container's <name>.exit, <name>.pid,
 <name>.stdout.log and <name>.stderr.log and a scratch/ working folder.
 Keep it to restart the agent as the same container instance with its
