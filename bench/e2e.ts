@@ -30,7 +30,9 @@ const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
  */
 const DOCKER_TIMEOUT_MS = 240_000;
 
-type AgentRuntime = { readonly name: 'process' } | { readonly name: 'docker'; socket: string };
+type AgentRuntime =
+  | { readonly name: 'process' }
+  | { readonly name: 'docker'; socket: string; networkMode: 'bridge' | 'host' };
 
 const benchAgents = async (
   part: string,
@@ -48,7 +50,7 @@ const benchAgents = async (
       endpoints,
       taskDefinition: docker
         ? {
-            networkMode: 'bridge',
+            networkMode: runtime.networkMode,
             requiresCompatibilities: ['EC2'],
             containerDefinitions: [
               {
@@ -121,7 +123,18 @@ const benchE2e = (endpoints: BenchEndpoints) => benchAgents('e2e', endpoints, { 
 const benchBurst = (endpoints: BenchEndpoints) =>
   benchAgents('burst', endpoints, { name: 'process' }, { callers: 20 });
 
-const benchDocker = (endpoints: BenchEndpoints, socket: string) =>
-  benchAgents('docker', endpoints, { name: 'docker', socket });
+/**
+ * BERTH_BENCH_DOCKER_NETWORK=host: the containers share the host's network
+ * (`docker.host.*`), which leaves out the engine's per-container network
+ * setup (Podman's CNI bridge here); default bridge, ECS's default on EC2.
+ */
+const benchDocker = (endpoints: BenchEndpoints, socket: string) => {
+  const networkMode = process.env.BERTH_BENCH_DOCKER_NETWORK === 'host' ? 'host' : 'bridge';
+  return benchAgents(networkMode === 'host' ? 'docker.host' : 'docker', endpoints, {
+    name: 'docker',
+    socket,
+    networkMode,
+  });
+};
 
 export { benchBurst, benchDocker, benchE2e };
