@@ -32,7 +32,8 @@ import { type BenchEndpoints, ecsClient, noter, percentile, print } from './shar
  *   Podman or a Docker-API socket).
  * - `docker`: as `e2e`, the agents with `--runtime docker` (real containers)
  *   through BERTH_BENCH_DOCKER_SOCKET, else the socket of the Podman service
- *   the stack starts.
+ *   the stack starts; bridge networking, or the host's with
+ *   BERTH_BENCH_DOCKER_NETWORK=host (`docker.host.*`).
  *
  * Each part starts a stack of its own (on free ports, with a fresh data
  * folder, exactly as `npm start` does) and stops it before the next. With
