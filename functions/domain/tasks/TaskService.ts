@@ -656,6 +656,7 @@ class TaskService {
     if (!nic || nic.privateIPv4Address !== undefined) return { status: task.lastStatus };
     const subnet = this.#subnetOf(task);
     const owner = `${cluster}/${id}`;
+    let latest: TaskRecord | undefined = task;
     const tryAddresses = async (addresses: readonly string[]) => {
       for (const address of addresses) {
         let outcome: 'attached' | 'address-taken' | 'task-changed' = 'task-changed';
@@ -677,6 +678,7 @@ class TaskService {
                 }
               : undefined,
           {
+            ...(latest ? { read: latest } : {}),
             write: async (change) => {
               outcome = await this.#deps.tasks.attachAddress(change, {
                 subnetId: nic.subnetId,
@@ -689,6 +691,8 @@ class TaskService {
           },
         );
         if ((outcome as string) !== 'address-taken') return updated;
+        // Taken by another task: the next address starts from the task as it now stands.
+        latest = undefined;
       }
       return 'full' as const;
     };
@@ -810,10 +814,14 @@ class TaskService {
         owner: `${cluster}/${id}`,
       });
     }
-    await this.#transition(cluster, id, (current) =>
-      current.networkInterface && current.networkInterface.status !== 'DELETED'
-        ? { ...current, networkInterface: { ...current.networkInterface, status: 'DELETED' } }
-        : undefined,
+    await this.#transition(
+      cluster,
+      id,
+      (current) =>
+        current.networkInterface && current.networkInterface.status !== 'DELETED'
+          ? { ...current, networkInterface: { ...current.networkInterface, status: 'DELETED' } }
+          : undefined,
+      { read: task },
     );
   }
 
@@ -1199,12 +1207,16 @@ class TaskService {
       write?: (change: TaskChange) => Promise<boolean>;
       /** False: the caller publishes the task's event (with others, in one batch). */
       publish?: boolean;
+      /** The task as the caller just read it: the first attempt starts from it instead of reading again. */
+      read?: TaskRecord;
     } = {},
   ): Promise<TaskRecord | undefined> {
     const write =
       options.write ?? ((change: TaskChange) => this.#deps.tasks.apply(change, options.expiresAt));
     for (let attempt = 0; attempt < TRANSITION_ATTEMPTS; attempt += 1) {
-      const current = await this.#deps.tasks.get(cluster, id);
+      // A stale first read only costs a lost race: the write is conditional on the version read.
+      const current =
+        attempt === 0 && options.read ? options.read : await this.#deps.tasks.get(cluster, id);
       if (!current) return undefined;
       const changed = change(current);
       if (!changed) return current;
