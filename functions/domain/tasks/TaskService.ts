@@ -620,23 +620,14 @@ class TaskService {
       },
       { publish: false },
     );
-    if (!task) immediate = 'STOPPED';
-    if (immediate !== undefined || !task) {
+    if (!task || immediate !== undefined) {
       await this.#deps.workflows.resume(token, { status: immediate ?? 'STOPPED' });
       return;
     }
-    const instance =
-      task.containerInstanceId === undefined
-        ? undefined
-        : await this.#deps.instances.get(task.cluster, task.containerInstanceId);
-    // The PENDING event and the news of the instance whose room the task took, in one
-    // publish, once (a retried step only parks its new token and tells the agent again).
-    if (handedOver) {
-      await this.#deps.events.publish([
-        this.taskEvent(task),
-        ...this.#deps.instanceChangeEvents(instance ? [instance] : []),
-      ]);
-    }
+    const instance = await this.#instanceOf(task);
+    // The news of the instance whose room the task took goes with PENDING, once
+    // (a retried step only parks its new token and tells the agent again).
+    if (handedOver) await this.#publishWithInstance(task, instance);
     await this.#notifyAgent(task, instance);
   }
 
@@ -935,16 +926,8 @@ class TaskService {
       },
       { expiresAt: now + this.#deps.settings.stoppedRetentionSeconds * 1000, publish: false },
     );
-    if (!stoppedHere || !task) return;
-    // The STOPPED event and the news of the instance that got its room back, in one publish.
-    const instance =
-      task.containerInstanceId === undefined
-        ? undefined
-        : await this.#deps.instances.get(cluster, task.containerInstanceId);
-    await this.#deps.events.publish([
-      this.taskEvent(task),
-      ...this.#deps.instanceChangeEvents(instance ? [instance] : []),
-    ]);
+    // The news of the instance that got its room back goes with STOPPED.
+    if (stoppedHere && task) await this.#publishWithInstance(task, await this.#instanceOf(task));
   }
 
   /**
@@ -1179,11 +1162,27 @@ class TaskService {
     }
   }
 
-  /** Pushes the task to its instance's agent (`instance`: already read by the caller). */
+  /** The instance the task is on, if any. */
+  async #instanceOf(task: TaskRecord): Promise<ContainerInstanceRecord | undefined> {
+    return task.containerInstanceId === undefined
+      ? undefined
+      : this.#deps.instances.get(task.cluster, task.containerInstanceId);
+  }
+
+  /** The task's state-change event and its instance's, in one publish. */
+  async #publishWithInstance(
+    task: TaskRecord,
+    instance: ContainerInstanceRecord | undefined,
+  ): Promise<void> {
+    await this.#deps.events.publish([
+      this.taskEvent(task),
+      ...this.#deps.instanceChangeEvents(instance ? [instance] : []),
+    ]);
+  }
+
+  /** Pushes the task to its instance's agent (`known`: the instance, already read by the caller). */
   async #notifyAgent(task: TaskRecord, known?: ContainerInstanceRecord): Promise<void> {
-    if (task.containerInstanceId === undefined) return;
-    const instance =
-      known ?? (await this.#deps.instances.get(task.cluster, task.containerInstanceId));
+    const instance = known ?? (await this.#instanceOf(task));
     if (instance?.connectionId === undefined) return;
     const delivered = await this.#deps.agents.push(instance.connectionId, [this.toAgentTask(task)]);
     if (!delivered) {
