@@ -165,9 +165,11 @@ class CapacityHost {
 
   #start(record: HostRecord): RunningHost {
     const key = keyOf(record.cluster, record.instanceId);
+    // Written on every start: a host forgotten after a failed start, then provisioned again, is
+    // remembered again.
+    this.#saveHost(record);
     const stateFile = new StateFile(record.stateDir);
     if (stateFile.load() === undefined) {
-      this.#saveHost(record);
       // The instance exists already (the control plane made it): the agent takes it as its own.
       stateFile.save({
         ...emptyState(record.cluster),
@@ -282,9 +284,10 @@ class CapacityHost {
   }
 
   /**
-   * Remembers a host in its own folder: a new file, renamed into place once
-   * whole. (One registry of every host, replaced by a rename on each change,
-   * made ext4 write it out each time: 5 ms of kernel time per FARGATE task.)
+   * Remembers a host in its own folder, once per start of the host (renamed
+   * into place once whole). One registry of every host, replaced by a rename
+   * on each change of any host, made ext4 write it out each time: 5 ms of
+   * kernel time per FARGATE task.
    */
   #saveHost(record: HostRecord): void {
     mkdirSync(record.stateDir, { recursive: true });
