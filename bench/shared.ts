@@ -596,4 +596,4 @@ const stopTasks = async (
 };
 
 export type { BenchEndpoints, RunTaskBenchOptions };
-export { benchRunTask, CONCURRENCY, cpuSpent, ecsClient, noter, percentile, print, treeCpuMs };
+export { benchRunTask, CONCURRENCY, ecsClient, noter, percentile, print };
