@@ -25,7 +25,7 @@ import type { ContainerInstanceRepository } from '../domain/ports/ContainerInsta
 import { TaggingService } from '../domain/tags/TaggingService';
 import { TaskDefinitionService } from '../domain/taskDefinitions/TaskDefinitionService';
 import { placeOnRecords } from '../domain/tasks/placement';
-import { TaskService } from '../domain/tasks/TaskService';
+import { createTaskServices, type TaskServices } from '../domain/tasks/TaskService';
 import { type BerthConfig, loadConfig } from './environment';
 
 /**
@@ -39,7 +39,7 @@ interface Dependencies {
   readonly config: BerthConfig;
   readonly instanceRepository: ContainerInstanceRepository;
   readonly containerInstances: ContainerInstanceService;
-  readonly tasks: TaskService;
+  readonly tasks: TaskServices;
   readonly agents: AgentNotifier;
   /** A ListContainerInstances `filter`, compiled once: does an instance match it? */
   instanceFilter(expression: string): (record: ContainerInstanceRecord) => boolean;
@@ -102,7 +102,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     endpoint: config.websocketEndpoint,
     region: config.region,
   });
-  const tasks = new TaskService({
+  const tasks = createTaskServices({
     clusters: clusterRepository,
     instances: instanceRepository,
     tasks: new DynamoDbTaskRepository(table),

@@ -12,7 +12,7 @@ const handler = async (
 ): Promise<{ settled: number }> => {
   const graceSeconds =
     typeof event?.graceSeconds === 'number' && event.graceSeconds >= 0 ? event.graceSeconds : 60;
-  const settled = await dependencies().tasks.sweepStuckTasks(graceSeconds * 1000);
+  const settled = await dependencies().tasks.lifecycle.sweepStuckTasks(graceSeconds * 1000);
   if (settled > 0) logger.info('Settled stuck tasks', { settled });
   return { settled };
 };

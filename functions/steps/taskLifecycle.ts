@@ -24,7 +24,7 @@ const provision = async (input: ProvisionInput): Promise<void> => {
   if (typeof input.token !== 'string') {
     throw new InvalidParameterException('provision needs a token.');
   }
-  await dependencies().tasks.provision(cluster, taskId, input.token);
+  await dependencies().tasks.lifecycle.provision(cluster, taskId, input.token);
 };
 
 /** Parks a waitForTaskToken step on the task (or resumes it at once if its wait is over). */
@@ -33,46 +33,46 @@ const awaitPhase = async (input: TaskPhaseInput): Promise<void> => {
   if (input.phase !== 'stop' || typeof input.token !== 'string') {
     throw new InvalidParameterException('awaitPhase needs the phase "stop" and a token.');
   }
-  await dependencies().tasks.awaitPhase(cluster, taskId, input.phase, input.token);
+  await dependencies().tasks.lifecycle.awaitPhase(cluster, taskId, input.phase, input.token);
 };
 
 const failStart = async (input: TaskLifecycleStepInput): Promise<void> => {
   const { cluster, taskId } = checked(input);
-  await dependencies().tasks.failStart(cluster, taskId);
+  await dependencies().tasks.lifecycle.failStart(cluster, taskId);
 };
 
 const forceStop = async (input: TaskLifecycleStepInput): Promise<void> => {
   const { cluster, taskId } = checked(input);
-  await dependencies().tasks.forceStop(cluster, taskId);
+  await dependencies().tasks.lifecycle.forceStop(cluster, taskId);
 };
 
 /** awsvpc, PROVISIONING: the network interface gets an address of its subnet. */
 const provisionNetwork = async (input: TaskLifecycleStepInput) => {
   const { cluster, taskId } = checked(input);
-  return dependencies().tasks.provisionNetwork(cluster, taskId);
+  return dependencies().tasks.lifecycle.provisionNetwork(cluster, taskId);
 };
 
 /** FARGATE, PROVISIONING: the task's own host is brought up. */
 const provisionCapacity = async (input: TaskLifecycleStepInput) => {
   const { cluster, taskId } = checked(input);
-  return dependencies().tasks.provisionCapacity(cluster, taskId);
+  return dependencies().tasks.lifecycle.provisionCapacity(cluster, taskId);
 };
 
 /** DEPROVISIONING: the address goes back to its subnet. */
 const releaseNetwork = async (input: TaskLifecycleStepInput): Promise<void> => {
   const { cluster, taskId } = checked(input);
-  await dependencies().tasks.releaseNetwork(cluster, taskId);
+  await dependencies().tasks.lifecycle.releaseNetwork(cluster, taskId);
 };
 
 /** After STOPPED: a FARGATE task's host is taken down. */
 const releaseCapacity = async (input: TaskLifecycleStepInput): Promise<void> => {
   const { cluster, taskId } = checked(input);
-  await dependencies().tasks.releaseCapacity(cluster, taskId);
+  await dependencies().tasks.lifecycle.releaseCapacity(cluster, taskId);
 };
 
 const finalize = async (input: TaskLifecycleStepInput): Promise<void> => {
   const { cluster, taskId } = checked(input);
-  await dependencies().tasks.finalize(cluster, taskId);
+  await dependencies().tasks.lifecycle.finalize(cluster, taskId);
 };
 
 export {

@@ -46,7 +46,7 @@ const message = async (
   if (action !== 'sync' && action !== 'heartbeat') return reply(400, 'unknown action');
   const owner = await deps.containerInstances.agentHeard(connectionId);
   if (!owner) return reply(404, 'unknown connection');
-  const tasks = await deps.tasks.tasksForInstance(owner.cluster, owner.id);
+  const tasks = await deps.tasks.reports.tasksForInstance(owner.cluster, owner.id);
   await deps.agents.push(connectionId, tasks);
   return reply(200);
 };

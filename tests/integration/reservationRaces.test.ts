@@ -13,7 +13,7 @@ import {
 } from '../../functions/adapters/dynamodb/DynamoDbTable';
 import { DynamoDbTaskRepository } from '../../functions/adapters/dynamodb/DynamoDbTaskRepository';
 import { instanceIdFrom } from '../../functions/domain/containerInstances/ContainerInstanceService';
-import { taskIdFrom } from '../../functions/domain/tasks/TaskService';
+import { taskIdFrom } from '../../functions/domain/tasks/identifiers';
 import { credentials, ecsClient, uniqueName } from '../helpers/clients';
 import { startSimulatedAgent } from '../helpers/simulatedAgent';
 

@@ -12,19 +12,20 @@ import type { Operation } from '../registry';
 
 /** @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html */
 
-const RunTask: Operation = (body, { tasks }): Promise<RunTaskResponse> => tasks.run(body);
+const RunTask: Operation = (body, { tasks }): Promise<RunTaskResponse> => tasks.launcher.run(body);
 
-const StartTask: Operation = (body, { tasks }): Promise<StartTaskResponse> => tasks.start(body);
+const StartTask: Operation = (body, { tasks }): Promise<StartTaskResponse> =>
+  tasks.launcher.start(body);
 
 const StopTask: Operation = async (body, { tasks }): Promise<StopTaskResponse> => ({
-  task: await tasks.stop(body),
+  task: await tasks.lifecycle.stop(body),
 });
 
 const DescribeTasks: Operation = (body, { tasks }): Promise<DescribeTasksResponse> =>
-  tasks.describe(body);
+  tasks.queries.describe(body);
 
 const ListTasks: Operation = async (body, { tasks }): Promise<ListTasksResponse> => {
-  const page = await tasks.list(body, readPageRequest(body));
+  const page = await tasks.queries.list(body, readPageRequest(body));
   return { taskArns: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
 };
 
@@ -32,7 +33,7 @@ const SubmitTaskStateChange: Operation = async (
   body,
   { tasks },
 ): Promise<SubmitTaskStateChangeResponse> => {
-  await tasks.submitTaskStateChange(body);
+  await tasks.reports.submitTaskStateChange(body);
   return { acknowledgment: 'ACK' };
 };
 
@@ -40,7 +41,7 @@ const SubmitContainerStateChange: Operation = async (
   body,
   { tasks },
 ): Promise<SubmitContainerStateChangeResponse> => {
-  await tasks.submitContainerStateChange(body);
+  await tasks.reports.submitContainerStateChange(body);
   return { acknowledgment: 'ACK' };
 };
 

@@ -4,7 +4,7 @@ import type {
   PlacementInstance,
   PlacementStrategySpec,
 } from '../placement/model';
-import type { PlacementAsk } from './TaskService';
+import type { PlacementAsk } from './dependencies';
 
 /**
  * Asks the placement engine where a launch's tasks go, translating between
