@@ -6,10 +6,12 @@ import {
 } from '../adapters/capacity/HttpCapacityProvisioner';
 import { DynamoDbClusterRepository } from '../adapters/dynamodb/DynamoDbClusterRepository';
 import { DynamoDbContainerInstanceRepository } from '../adapters/dynamodb/DynamoDbContainerInstanceRepository';
+import { DynamoDbServiceRepository } from '../adapters/dynamodb/DynamoDbServiceRepository';
 import { createDocumentClient, DynamoDbTable } from '../adapters/dynamodb/DynamoDbTable';
 import { DynamoDbTaskDefinitionRepository } from '../adapters/dynamodb/DynamoDbTaskDefinitionRepository';
 import { DynamoDbTaskRepository } from '../adapters/dynamodb/DynamoDbTaskRepository';
 import { EventBridgePublisher } from '../adapters/eventbridge/EventBridgePublisher';
+import { LambdaServiceWaker } from '../adapters/lambda/LambdaServiceWaker';
 import {
   createStepFunctionsClient,
   StepFunctionsWorkflowStarter,
@@ -22,6 +24,8 @@ import { evaluate, parseExpression } from '../domain/placement/queryLanguage';
 import type { AgentNotifier } from '../domain/ports/AgentNotifier';
 import { systemClock } from '../domain/ports/Clock';
 import type { ContainerInstanceRepository } from '../domain/ports/ContainerInstanceRepository';
+import { ServiceManager } from '../domain/services/ServiceManager';
+import { ServiceScheduler } from '../domain/services/ServiceScheduler';
 import { TaggingService } from '../domain/tags/TaggingService';
 import { TaskDefinitionService } from '../domain/taskDefinitions/TaskDefinitionService';
 import { placeOnRecords } from '../domain/tasks/placement';
@@ -48,6 +52,8 @@ interface Dependencies {
   readonly clusters: ClusterService;
   readonly taskDefinitions: TaskDefinitionService;
   readonly tagging: TaggingService;
+  readonly services: ServiceManager;
+  readonly scheduler: ServiceScheduler;
 }
 
 const createDependencies = (config: BerthConfig): Dependencies => {
@@ -102,11 +108,18 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     endpoint: config.websocketEndpoint,
     region: config.region,
   });
+  const taskRepository = new DynamoDbTaskRepository(table);
+  const serviceRepository = new DynamoDbServiceRepository(table);
+  const serviceWaker = new LambdaServiceWaker(
+    { region: config.region, endpoint: config.lambdaEndpoint },
+    config.schedulerFunctionName,
+  );
+  const resolveTaskDefinition = (reference: string) => taskDefinitions.resolve(reference);
   const tasks = createTaskServices({
     clusters: clusterRepository,
     instances: instanceRepository,
-    tasks: new DynamoDbTaskRepository(table),
-    resolveTaskDefinition: (reference) => taskDefinitions.resolve(reference),
+    tasks: taskRepository,
+    resolveTaskDefinition,
     place: (records, ask) => placeOnRecords(records.map(viewOf), ask),
     agents,
     events,
@@ -117,6 +130,8 @@ const createDependencies = (config: BerthConfig): Dependencies => {
       config.capacityEndpoint === undefined
         ? new UnavailableCapacityProvisioner()
         : new HttpCapacityProvisioner(config.capacityEndpoint),
+    services: serviceRepository,
+    serviceWaker,
     subnets: config.subnets,
     clock,
     arns,
@@ -142,6 +157,24 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     tagging: new TaggingService({
       clusters: clusterRepository,
       taskDefinitions: taskDefinitionRepository,
+    }),
+    services: new ServiceManager({
+      services: serviceRepository,
+      clusters: clusterRepository,
+      resolveTaskDefinition,
+      waker: serviceWaker,
+      subnets: config.subnets,
+      clock,
+      arns,
+    }),
+    scheduler: new ServiceScheduler({
+      services: serviceRepository,
+      tasks: taskRepository,
+      launcher: tasks.launcher,
+      lifecycle: tasks.lifecycle,
+      events,
+      clock,
+      arns,
     }),
   };
 };

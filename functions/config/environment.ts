@@ -49,6 +49,10 @@ interface BerthConfig {
   readonly agentDisconnectSeconds: number;
   /** The subnets awsvpc tasks take addresses from (`BERTH_SUBNETS`, else the default network). */
   readonly subnets: Subnet[];
+  /** Lambda endpoint override (serverless-offline's invoke endpoint); undefined on AWS. */
+  readonly lambdaEndpoint: string | undefined;
+  /** The service scheduler's function, invoked asynchronously to wake it. */
+  readonly schedulerFunctionName: string;
   /** Where FARGATE tasks' hosts are provisioned; undefined: nowhere (they fail to start). */
   readonly capacityEndpoint: string | undefined;
   /**
@@ -91,6 +95,10 @@ const loadConfig = (): BerthConfig => {
     taskStartTimeoutSeconds: Number(optionalEnv('BERTH_TASK_START_TIMEOUT_SECONDS') ?? '300'),
     agentDisconnectSeconds: Number(optionalEnv('BERTH_AGENT_DISCONNECT_SECONDS') ?? '60'),
     subnets: parseSubnets(optionalEnv('BERTH_SUBNETS')),
+    lambdaEndpoint: offline
+      ? `http://127.0.0.1:${optionalEnv('BERTH_LAMBDA_PORT') ?? '3002'}`
+      : undefined,
+    schedulerFunctionName: requiredEnv('BERTH_SCHEDULER_FUNCTION'),
     capacityEndpoint: offline
       ? `http://127.0.0.1:${optionalEnv('BERTH_CAPACITY_PORT') ?? '8085'}`
       : optionalEnv('BERTH_CAPACITY_ENDPOINT'),

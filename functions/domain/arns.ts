@@ -24,6 +24,9 @@ const clusterArn = (context: ArnContext, name: string): string =>
 const taskDefinitionArn = (context: ArnContext, family: string, revision: number): string =>
   `${ecsArnPrefix(context)}task-definition/${family}:${revision}`;
 
+const serviceArn = (context: ArnContext, cluster: string, name: string): string =>
+  `${ecsArnPrefix(context)}service/${cluster}/${name}`;
+
 interface ParsedArn {
   readonly region: string;
   readonly accountId: string;
@@ -64,5 +67,24 @@ const clusterNameFrom = (reference: string | undefined): string => {
   return reference;
 };
 
+/**
+ * A service's name from its name or ARN (`service/<cluster>/<name>`, or the
+ * legacy `service/<name>`); undefined for an ARN of anything else.
+ */
+const serviceNameFrom = (reference: string): string | undefined => {
+  if (!reference.startsWith('arn:')) return reference;
+  const arn = parseEcsArn(reference);
+  if (arn?.resourceType !== 'service') return undefined;
+  return arn.resourceId.split('/').at(-1);
+};
+
 export type { ArnContext, ParsedArn };
-export { clusterArn, clusterNameFrom, NAME_PATTERN, parseEcsArn, taskDefinitionArn };
+export {
+  clusterArn,
+  clusterNameFrom,
+  NAME_PATTERN,
+  parseEcsArn,
+  serviceArn,
+  serviceNameFrom,
+  taskDefinitionArn,
+};

@@ -94,6 +94,22 @@ class TargetNotFoundException extends EcsError {
   readonly errorType = 'TargetNotFoundException';
 }
 
+/** UpdateService/DeleteService/ListTasks name a service that does not exist. */
+class ServiceNotFoundException extends EcsError {
+  readonly errorType = 'ServiceNotFoundException';
+  constructor(message = 'Service not found.') {
+    super(message);
+  }
+}
+
+/** UpdateService on a service that is DRAINING or INACTIVE. */
+class ServiceNotActiveException extends EcsError {
+  readonly errorType = 'ServiceNotActiveException';
+  constructor(message = 'Service was not ACTIVE.') {
+    super(message);
+  }
+}
+
 /** Not an ECS shape, but the generic AWS JSON-protocol error for an unknown `X-Amz-Target`. */
 class UnknownOperationException extends EcsError {
   readonly errorType = 'UnknownOperationException';
@@ -128,6 +144,8 @@ export {
   ResourceNotFoundException,
   SerializationException,
   ServerException,
+  ServiceNotActiveException,
+  ServiceNotFoundException,
   TargetNotFoundException,
   UnknownOperationException,
 };

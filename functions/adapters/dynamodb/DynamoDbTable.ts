@@ -109,7 +109,16 @@ const keyOf = (item: Item, onIndex: boolean): Key => {
 
 /** Drops the storage keys so that what remains is the domain record. */
 const withoutKeys = <T>(item: Item): T => {
-  const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, expiresAt: _ttl, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _gsi1pk,
+    gsi1sk: _gsi1sk,
+    gsi2pk: _gsi2pk,
+    gsi2sk: _gsi2sk,
+    expiresAt: _ttl,
+    ...rest
+  } = item;
   return rest as T;
 };
 

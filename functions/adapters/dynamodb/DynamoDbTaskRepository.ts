@@ -40,6 +40,14 @@ import { type DynamoDbTable, type Item, withoutKeys } from './DynamoDbTable';
  *
  * A STOPPED task gets `expiresAt` (TTL), so DynamoDB removes it after the
  * hour ECS keeps stopped tasks describable.
+ *
+ * A service's tasks (group `service:<name>`) are also listed by the second
+ * index, stopped ones included (the scheduler counts those that failed to
+ * start), until TTL removes them:
+ *
+ * | gsi2pk                       | gsi2sk |
+ * |------------------------------|--------|
+ * | `SERVICE#<cluster>#<name>`   | `<id>` |
  */
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -48,10 +56,16 @@ const taskKey = (cluster: string, id: string) => ({ pk: `CLUSTER#${cluster}`, sk
 const clusterKey = (cluster: string) => ({ pk: `CLUSTER#${cluster}`, sk: 'CLUSTER' });
 const UNSETTLED = 'TASKS#UNSETTLED';
 
+const serviceListing = (cluster: string, serviceName: string) =>
+  `SERVICE#${cluster}#${serviceName}`;
+
 const toItem = (task: TaskRecord, expiresAt?: number): Item => ({
   ...task,
   ...taskKey(task.cluster, task.id),
   type: 'task',
+  ...(task.group.startsWith('service:')
+    ? { gsi2pk: serviceListing(task.cluster, task.group.slice('service:'.length)), gsi2sk: task.id }
+    : {}),
   ...(task.lastStatus === 'STOPPED'
     ? expiresAt === undefined
       ? {}
@@ -247,6 +261,15 @@ class DynamoDbTaskRepository implements TaskRepository {
         ':stopped': 'STOPPED',
       },
       ConsistentRead: true,
+    });
+    return items.map(toRecord);
+  }
+
+  async listForService(cluster: string, serviceName: string): Promise<TaskRecord[]> {
+    const items = await this.table.queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :service',
+      ExpressionAttributeValues: { ':service': serviceListing(cluster, serviceName) },
     });
     return items.map(toRecord);
   }

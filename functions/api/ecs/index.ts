@@ -1,6 +1,7 @@
 import { ECS_TARGET_PREFIX, type OperationRegistry, withPrefix } from '../registry';
 import { clusterOperations } from './clusters';
 import { containerInstanceOperations } from './containerInstances';
+import { serviceOperations } from './services';
 import { tagOperations } from './tags';
 import { taskDefinitionOperations } from './taskDefinitions';
 import { taskOperations } from './tasks';
@@ -12,6 +13,7 @@ const ecsOperations: OperationRegistry = withPrefix(ECS_TARGET_PREFIX, {
   ...tagOperations,
   ...containerInstanceOperations,
   ...taskOperations,
+  ...serviceOperations,
 });
 
 export { ecsOperations };

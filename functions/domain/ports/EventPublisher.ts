@@ -4,10 +4,14 @@
  * envelope (id, time, account, region).
  */
 interface EcsEvent {
-  readonly detailType: 'ECS Task State Change' | 'ECS Container Instance State Change';
+  readonly detailType:
+    | 'ECS Task State Change'
+    | 'ECS Container Instance State Change'
+    | 'ECS Service Action'
+    | 'ECS Deployment State Change';
   /** The ARNs the event is about. */
   readonly resources: string[];
-  /** As DescribeTasks/DescribeContainerInstances show it, with ISO timestamps. */
+  /** As DescribeTasks/DescribeContainerInstances show it (or ECS's service event detail), with ISO timestamps. */
   readonly detail: Record<string, unknown>;
 }
 

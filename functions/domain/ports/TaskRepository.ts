@@ -66,6 +66,8 @@ interface TaskRepository {
   list(cluster: string, query: ListTasksQuery): Promise<Page<string>>;
   /** Live tasks of one instance (not STOPPED, or desired RUNNING): the agent's resync. */
   listForInstance(cluster: string, instanceId: string): Promise<TaskRecord[]>;
+  /** Every task of a service (group `service:<name>`), stopped ones included until they expire. */
+  listForService(cluster: string, serviceName: string): Promise<TaskRecord[]>;
   /** Tasks that are not STOPPED, for the sweeper. */
   listUnsettled(): Promise<TaskRecord[]>;
   /**

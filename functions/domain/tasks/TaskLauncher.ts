@@ -163,8 +163,14 @@ class TaskLauncher {
   }
 
   /** RunTask: places `count` tasks on the cluster's instances. */
-  async run(body: Record<string, unknown>): Promise<{ tasks: Task[]; failures: Failure[] }> {
-    const request = await this.#readLaunch(body, 'RunTask');
+  async run(
+    body: Record<string, unknown>,
+    options: {
+      /** A service keeps launching from a revision deregistered since it was deployed, as in ECS. */
+      allowInactiveTaskDefinition?: boolean;
+    } = {},
+  ): Promise<{ tasks: Task[]; failures: Failure[] }> {
+    const request = await this.#readLaunch(body, 'RunTask', options.allowInactiveTaskDefinition);
     const count = optionalInteger(body.count, 'count') ?? 1;
     if (count < 1 || count > MAX_COUNT) {
       throw new InvalidParameterException(`count must be between 1 and ${MAX_COUNT}.`);
@@ -260,6 +266,7 @@ class TaskLauncher {
   async #readLaunch(
     body: Record<string, unknown>,
     operation: 'RunTask' | 'StartTask',
+    allowInactive = false,
   ): Promise<LaunchRequest> {
     const taskDefinitionReference = optionalString(body.taskDefinition, 'taskDefinition');
     if (taskDefinitionReference === undefined) {
@@ -275,7 +282,7 @@ class TaskLauncher {
     } catch {
       throw new ClientException('TaskDefinition not found.');
     }
-    if (record.status !== TASK_DEFINITION_STATUS.active) {
+    if (record.status !== TASK_DEFINITION_STATUS.active && !allowInactive) {
       throw new ClientException('TaskDefinition is inactive.');
     }
     const definition = record.body as TaskDefinition;

@@ -43,8 +43,25 @@ class TaskLifecycle {
     const reference = optionalString(body.task, 'task');
     if (reference === undefined) throw new InvalidParameterException('task can not be blank.');
     const reason = optionalString(body.reason, 'reason') ?? 'Task stopped by user';
+    const task = await this.requestStop(cluster, taskIdFrom(reference), {
+      reason,
+      stopCode: 'UserInitiated',
+    });
+    if (!task) throw new InvalidParameterException('The referenced task was not found.');
+    return this.#views.toTask(task, false);
+  }
+
+  /**
+   * The task is wanted STOPPED (StopTask, the service scheduler): the agent
+   * stops it and the workflow settles it. Undefined when there is no such task.
+   */
+  async requestStop(
+    cluster: string,
+    id: string,
+    why: { reason: string; stopCode: 'UserInitiated' | 'ServiceSchedulerInitiated' },
+  ): Promise<TaskRecord | undefined> {
     const now = this.#deps.clock.now();
-    const task = await this.#transitions.transition(cluster, taskIdFrom(reference), (current) => {
+    const task = await this.#transitions.transition(cluster, id, (current) => {
       if (current.desiredStatus === 'STOPPED') return undefined;
       const running = statusRank(current.lastStatus) >= statusRank('RUNNING');
       return {
@@ -53,16 +70,16 @@ class TaskLifecycle {
         ...(running && statusRank(current.lastStatus) < statusRank('STOPPING')
           ? { lastStatus: 'STOPPING' as TaskStatus, stoppingAt: now }
           : {}),
-        stopCode: current.stopCode ?? 'UserInitiated',
-        stoppedReason: current.stoppedReason ?? reason,
+        stopCode: current.stopCode ?? why.stopCode,
+        stoppedReason: current.stoppedReason ?? why.reason,
         // StopTask deletes the task's tags, as ECS does.
         tags: [],
       };
     });
-    if (!task) throw new InvalidParameterException('The referenced task was not found.');
+    if (!task) return undefined;
     await this.#transitions.notifyAgent(task);
     await this.#transitions.resumeIfWaiting(task, ['run'], 'STOP_REQUESTED');
-    return this.#views.toTask(task, false);
+    return task;
   }
 
   // ── Lifecycle workflow steps (statemachines/task-lifecycle.asl.json) ──────────

@@ -1,6 +1,7 @@
 import type { Failure, Task } from '@aws-sdk/client-ecs';
+import { serviceNameFrom } from '../arns';
 import { instanceIdFrom } from '../containerInstances/ContainerInstanceService';
-import { InvalidParameterException } from '../errors';
+import { InvalidParameterException, ServiceNotFoundException } from '../errors';
 import type { Page, PageRequest } from '../model';
 import { optionalEnum, optionalString, optionalStringList } from '../validation/shape';
 import type { TaskServiceDependencies } from './dependencies';
@@ -69,8 +70,11 @@ class TaskQueries {
         'startedBy cannot be combined with family, containerInstance or serviceName.',
       );
     }
+    if (serviceName !== undefined) {
+      return this.#listForService(cluster, serviceName, { family, instance, desiredStatus }, page);
+    }
     // ECS never sets desiredStatus PENDING, so asking for it finds nothing.
-    if (desiredStatus === 'PENDING' || serviceName !== undefined) return { items: [] };
+    if (desiredStatus === 'PENDING') return { items: [] };
     const result = await this.#deps.tasks.list(cluster, {
       ...page,
       desiredStatus,
@@ -79,6 +83,44 @@ class TaskQueries {
       containerInstanceId: instance === undefined ? undefined : instanceIdFrom(instance),
     });
     return { ...result, items: result.items.map((id) => taskArn(this.#deps.arns, cluster, id)) };
+  }
+
+  /**
+   * ListTasks `serviceName`: the service's tasks (its own index), in id
+   * order; the page token is the last id given.
+   */
+  async #listForService(
+    cluster: string,
+    reference: string,
+    filters: { family?: string | undefined; instance?: string | undefined; desiredStatus: string },
+    page: PageRequest,
+  ): Promise<Page<string>> {
+    const name = serviceNameFrom(reference);
+    const service = name === undefined ? undefined : await this.#deps.services.get(cluster, name);
+    if (!service || name === undefined) throw new ServiceNotFoundException();
+    if (filters.desiredStatus === 'PENDING') return { items: [] };
+    const instanceId =
+      filters.instance === undefined ? undefined : instanceIdFrom(filters.instance);
+    const after =
+      page.nextToken === undefined ? '' : Buffer.from(page.nextToken, 'base64url').toString();
+    const matching = (await this.#deps.tasks.listForService(cluster, name))
+      .filter(
+        (task) =>
+          task.desiredStatus === filters.desiredStatus &&
+          (filters.family === undefined || task.family === filters.family) &&
+          (instanceId === undefined || task.containerInstanceId === instanceId) &&
+          task.id > after,
+      )
+      .map((task) => task.id)
+      .sort();
+    const items = matching.slice(0, page.maxResults);
+    const last = items.at(-1);
+    return {
+      items: items.map((id) => taskArn(this.#deps.arns, cluster, id)),
+      ...(matching.length > items.length && last
+        ? { nextToken: Buffer.from(last).toString('base64url') }
+        : {}),
+    };
   }
 }
 

@@ -3,6 +3,7 @@ import { requireActiveCluster } from '../clusters/requireActiveCluster';
 import { ClientException } from '../errors';
 import type { ContainerInstanceRecord } from '../model';
 import type { TaskChange } from '../ports/TaskRepository';
+import { serviceNameOfGroup } from '../services/model';
 import type { TaskServiceDependencies } from './dependencies';
 import { statusRank, type TaskRecord, type TaskWait, visibleState } from './model';
 import type { TaskViews } from './TaskViews';
@@ -108,10 +109,23 @@ class TaskTransitions {
         ) {
           await this.#deps.events.publish([this.#views.taskEvent(next)]);
         }
+        await this.#wakeService(current, next);
         return next;
       }
     }
     throw new ClientException('Too many concurrent changes to the task; try again.');
+  }
+
+  /** A service's task that reached RUNNING or STOPPED is news for the service's scheduler. */
+  async #wakeService(current: TaskRecord, next: TaskRecord): Promise<void> {
+    const service = serviceNameOfGroup(next.group);
+    if (
+      service !== undefined &&
+      next.lastStatus !== current.lastStatus &&
+      (next.lastStatus === 'RUNNING' || next.lastStatus === 'STOPPED')
+    ) {
+      await this.#deps.serviceWaker.wake(next.cluster, service);
+    }
   }
 
   async requireCluster(reference: string | undefined): Promise<string> {

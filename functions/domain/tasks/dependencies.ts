@@ -7,6 +7,8 @@ import type { Clock } from '../ports/Clock';
 import type { ClusterRepository } from '../ports/ClusterRepository';
 import type { ContainerInstanceRepository } from '../ports/ContainerInstanceRepository';
 import type { EcsEvent, EventPublisher } from '../ports/EventPublisher';
+import type { ServiceRepository } from '../ports/ServiceRepository';
+import type { ServiceWaker } from '../ports/ServiceWaker';
 import type { TaskRepository } from '../ports/TaskRepository';
 import type { WorkflowStarter } from '../ports/WorkflowStarter';
 
@@ -43,6 +45,10 @@ interface TaskServiceDependencies {
   readonly workflows: WorkflowStarter;
   /** Brings up and takes down FARGATE tasks' own hosts. */
   readonly capacity: CapacityProvisioner;
+  /** Services, for ListTasks `serviceName`. */
+  readonly services: Pick<ServiceRepository, 'get'>;
+  /** Tells a service's scheduler that one of its tasks reached RUNNING or STOPPED. */
+  readonly serviceWaker: ServiceWaker;
   /** The subnets awsvpc tasks take addresses from. */
   readonly subnets: readonly Subnet[];
   readonly clock: Clock;

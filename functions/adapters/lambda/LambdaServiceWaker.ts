@@ -1,0 +1,50 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { logger } from '../../config/logger';
+import type { ServiceWaker } from '../../domain/ports/ServiceWaker';
+import { countRequests } from '../requestCounts';
+
+/**
+ * Wakes the service scheduler by invoking its function asynchronously
+ * (`InvocationType: Event`): on AWS through Lambda, locally through
+ * serverless-offline's invoke endpoint. Best effort: the change that asked
+ * for it is already committed, and the scheduler's sweep (every minute)
+ * repairs what a lost wake-up leaves undone.
+ */
+class LambdaServiceWaker implements ServiceWaker {
+  readonly #client: LambdaClient;
+
+  constructor(
+    options: { region: string; endpoint?: string | undefined },
+    private readonly functionName: string,
+  ) {
+    this.#client = new LambdaClient({
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      maxAttempts: 3,
+      requestHandler: new NodeHttpHandler({
+        httpAgent: new HttpAgent({ keepAlive: true }),
+        httpsAgent: new HttpsAgent({ keepAlive: true }),
+      }),
+    });
+    countRequests(this.#client.middlewareStack, 'Lambda');
+  }
+
+  async wake(cluster: string, serviceName: string): Promise<void> {
+    try {
+      await this.#client.send(
+        new InvokeCommand({
+          FunctionName: this.functionName,
+          InvocationType: 'Event',
+          Payload: Buffer.from(JSON.stringify({ cluster, service: serviceName })),
+        }),
+      );
+    } catch (error) {
+      logger.error('Could not wake the service scheduler', { error, cluster, serviceName });
+    }
+  }
+}
+
+export { LambdaServiceWaker };

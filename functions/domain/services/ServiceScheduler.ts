@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto';
+import type { Failure, Task } from '@aws-sdk/client-ecs';
+import { type ArnContext, clusterArn, serviceArn } from '../arns';
+import { EcsError } from '../errors';
+import type { Clock } from '../ports/Clock';
+import type { EcsEvent, EventPublisher } from '../ports/EventPublisher';
+import type { ServiceRepository } from '../ports/ServiceRepository';
+import type { TaskRepository } from '../ports/TaskRepository';
+import type { TaskRecord } from '../tasks/model';
+import type { TaskLauncher } from '../tasks/TaskLauncher';
+import type { TaskLifecycle } from '../tasks/TaskLifecycle';
+import {
+  groupOf,
+  MAX_SERVICE_EVENTS,
+  type ServiceEventRecord,
+  type ServiceRecord,
+  type ServiceTask,
+} from './model';
+import { type PlannedLaunch, planService, type ServicePlan } from './planner';
+import { newDeploymentId, newEventId } from './ServiceManager';
+
+/**
+ * The service scheduler: for one service, take its lease, read it and its
+ * tasks, plan (planner.ts), launch through RunTask's own path and stop
+ * through StopTask's, then write what it did and saw. It runs when woken
+ * (a service changed, one of its tasks reached RUNNING or STOPPED) and from
+ * a sweep every minute; a wake-up that finds another scheduler at work asks
+ * it to run once more instead, so no two launch for a service at once and
+ * none is lost.
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html
+ */
+
+interface ServiceSchedulerDependencies {
+  readonly services: ServiceRepository;
+  readonly tasks: TaskRepository;
+  readonly launcher: TaskLauncher;
+  readonly lifecycle: TaskLifecycle;
+  readonly events: EventPublisher;
+  readonly clock: Clock;
+  readonly arns: ArnContext;
+}
+
+/** How long a lease holds if its scheduler dies (a Lambda times out at 29 s). */
+const LEASE_MS = 60_000;
+/** Rounds one wake-up may run while wake-ups keep arriving; the sweep does the rest. */
+const MAX_ROUNDS = 20;
+/** RunTask starts at most 10 tasks per call. */
+const LAUNCH_BATCH = 10;
+/** ECS does not repeat a service event message within six hours. */
+const DUPLICATE_WINDOW_MS = 6 * 3600 * 1000;
+
+const toServiceTask = (task: TaskRecord): ServiceTask => ({
+  id: task.id,
+  deploymentId: task.startedBy,
+  lastStatus: task.lastStatus,
+  desiredStatus: task.desiredStatus,
+  startedAt: task.startedAt,
+  containerInstanceId: task.containerInstanceId,
+  availabilityZone: task.availabilityZone,
+});
+
+/**
+ * ECS's message for a task it could not place, from RunTask's failure reason.
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages-list.html
+ */
+const placementMessage = (service: string, failure: { arn?: string; reason?: string }): string => {
+  if (failure.reason !== undefined && !failure.reason.startsWith('RESOURCE:') && !failure.arn) {
+    if (!failure.reason.startsWith('No Container Instances')) {
+      return `(service ${service}) failed to launch a task with (error ${failure.reason}).`;
+    }
+  }
+  const lead = `(service ${service}) was unable to place a task because no container instance met all of its requirements.`;
+  const instance = failure.arn?.includes(':container-instance/')
+    ? failure.arn.split('/').at(-1)
+    : undefined;
+  const tail =
+    'For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.';
+  if (instance && failure.reason === 'RESOURCE:CPU') {
+    return `${lead} The closest matching container-instance ${instance} has insufficient CPU units available. ${tail}`;
+  }
+  if (instance && failure.reason === 'RESOURCE:MEMORY') {
+    return `${lead} The closest matching container-instance ${instance} has insufficient memory available. ${tail}`;
+  }
+  if (instance && failure.reason?.startsWith('RESOURCE:PORTS')) {
+    return `${lead} The closest matching container-instance ${instance} is already using a port required by your task. ${tail}`;
+  }
+  if (failure.reason === 'RESOURCE:CPU' || failure.reason === 'RESOURCE:MEMORY') {
+    return `${lead} Reason: ${failure.reason}. ${tail}`;
+  }
+  return `${lead} Reason: No Container Instances were found in your cluster. ${tail}`;
+};
+
+class ServiceScheduler {
+  readonly #deps: ServiceSchedulerDependencies;
+
+  constructor(deps: ServiceSchedulerDependencies) {
+    this.#deps = deps;
+  }
+
+  /** Brings one service towards what it should be; returns when it has, or another scheduler will. */
+  async reconcile(cluster: string, name: string): Promise<void> {
+    const owner = randomUUID();
+    let acquired = false;
+    for (let attempt = 0; attempt < 5 && !acquired; attempt += 1) {
+      const now = this.#deps.clock.now();
+      const lease = await this.#deps.services.tryLease(cluster, name, owner, now + LEASE_MS, now);
+      if (lease === 'missing') return;
+      if (lease === 'acquired') acquired = true;
+      // Held: ask the holder to run once more. If it let go in between, try again.
+      else if (await this.#deps.services.markWake(cluster, name, now)) return;
+    }
+    if (!acquired) return;
+    try {
+      for (let round = 0; round < MAX_ROUNDS; round += 1) {
+        await this.#round(cluster, name);
+        if ((await this.#deps.services.releaseLease(cluster, name, owner)) === 'released') return;
+      }
+    } catch (error) {
+      await this.#deps.services.releaseLease(cluster, name, owner).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Every ACTIVE or DRAINING service, one after the other (the sweep). */
+  async reconcileAll(): Promise<number> {
+    const live = await this.#deps.services.listLive();
+    for (const { cluster, name } of live) await this.reconcile(cluster, name);
+    return live.length;
+  }
+
+  async #round(cluster: string, name: string): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const service = await this.#deps.services.get(cluster, name);
+      if (!service || service.status === 'INACTIVE') return;
+      const tasks = (await this.#deps.tasks.listForService(cluster, name)).map(toServiceTask);
+      const plan = planService(service, tasks, {
+        now: this.#deps.clock.now(),
+        newDeploymentId,
+      });
+      const stopped = await this.#stop(service, plan);
+      const launched = await this.#launch(service, plan.launches);
+      const next = this.#record(service, plan, stopped, launched);
+      // A user's change since the read wins; the next attempt plans again from it.
+      if (await this.#deps.services.save(next, service)) {
+        await this.#publish(next, plan, launched.placementFailures);
+        return;
+      }
+    }
+  }
+
+  async #stop(service: ServiceRecord, plan: ServicePlan): Promise<string[]> {
+    const stopped: string[] = [];
+    await Promise.all(
+      plan.stops.map(async (stop) => {
+        const task = await this.#deps.lifecycle.requestStop(service.cluster, stop.taskId, {
+          reason: `Scaling activity initiated by (deployment ${stop.deploymentId ?? 'unknown'})`,
+          stopCode: 'ServiceSchedulerInitiated',
+        });
+        if (task) stopped.push(task.id);
+      }),
+    );
+    return stopped;
+  }
+
+  async #launch(
+    service: ServiceRecord,
+    launches: readonly PlannedLaunch[],
+  ): Promise<{ started: string[]; placementFailures: { arn?: string; reason?: string }[] }> {
+    const started: string[] = [];
+    const placementFailures: { arn?: string; reason?: string }[] = [];
+    for (const { deploymentId, launch, count } of launches) {
+      for (let left = count; left > 0; left -= LAUNCH_BATCH) {
+        const result = await this.#runTask({
+          cluster: service.cluster,
+          taskDefinition: `${launch.family}:${launch.revision}`,
+          count: Math.min(LAUNCH_BATCH, left),
+          group: groupOf(service.name),
+          startedBy: deploymentId,
+          ...(launch.launchType ? { launchType: launch.launchType } : {}),
+          ...(launch.capacityProviderStrategy
+            ? { capacityProviderStrategy: launch.capacityProviderStrategy }
+            : {}),
+          ...(launch.platformVersion ? { platformVersion: launch.platformVersion } : {}),
+          ...(launch.networkConfiguration
+            ? { networkConfiguration: launch.networkConfiguration }
+            : {}),
+          placementConstraints: launch.placementConstraints,
+          placementStrategy: launch.placementStrategy,
+          ...(service.propagateTags === 'SERVICE' ? { tags: service.tags } : {}),
+        });
+        if (result.tasks === undefined) {
+          placementFailures.push({ reason: result.error });
+          break;
+        }
+        started.push(...(result.tasks ?? []).map((task) => task.taskArn?.split('/').at(-1) ?? ''));
+        placementFailures.push(...(result.failures ?? []));
+        // What cannot be placed now will not be in the next batch either.
+        if ((result.failures ?? []).length > 0) break;
+      }
+    }
+    return { started, placementFailures };
+  }
+
+  /**
+   * RunTask's own path; what it refuses (no instance in the cluster, a
+   * revision gone) is a failure to report, not an error of the scheduler.
+   */
+  async #runTask(
+    body: Record<string, unknown>,
+  ): Promise<{ tasks?: Task[]; failures?: Failure[]; error?: string }> {
+    try {
+      return await this.#deps.launcher.run(body, { allowInactiveTaskDefinition: true });
+    } catch (error) {
+      if (!(error instanceof EcsError)) throw error;
+      return { error: error.message, failures: [] };
+    }
+  }
+
+  /** The service as this round leaves it: the plan's, with what was done told as events. */
+  #record(
+    service: ServiceRecord,
+    plan: ServicePlan,
+    stopped: readonly string[],
+    launched: { started: string[]; placementFailures: { arn?: string; reason?: string }[] },
+  ): ServiceRecord {
+    const now = this.#deps.clock.now();
+    const tag = `(service ${service.name})`;
+    const messages = [...plan.messages];
+    if (stopped.length > 0) {
+      messages.unshift(
+        `${tag} has stopped ${stopped.length} running tasks: ${stopped.map((id) => `(task ${id})`).join(' ')}.`,
+      );
+    }
+    if (launched.started.length > 0) {
+      messages.unshift(
+        `${tag} has started ${launched.started.length} tasks: ${launched.started.map((id) => `(task ${id})`).join(' ')}.`,
+      );
+    }
+    const firstFailure = launched.placementFailures[0];
+    if (firstFailure) messages.push(placementMessage(service.name, firstFailure));
+    const recent = new Set(
+      service.events
+        .filter((event) => now - event.createdAt < DUPLICATE_WINDOW_MS)
+        .map((event) => event.message),
+    );
+    const added: ServiceEventRecord[] = messages
+      .filter((message, index) => !recent.has(message) && messages.indexOf(message) === index)
+      .map((message) => ({ id: newEventId(), createdAt: now, message }))
+      .reverse();
+    const launchedPending = launched.started.length;
+    const [primary, ...rest] = plan.service.deployments;
+    const deployments = primary
+      ? [{ ...primary, pendingCount: primary.pendingCount + launchedPending }, ...rest]
+      : rest;
+    return {
+      ...plan.service,
+      deployments,
+      pendingCount: plan.service.pendingCount + launchedPending,
+      events: [...added, ...service.events].slice(0, MAX_SERVICE_EVENTS),
+      version: service.version + 1,
+    };
+  }
+
+  /** `ECS Deployment State Change` and `ECS Service Action` events, as ECS sends them. */
+  async #publish(
+    service: ServiceRecord,
+    plan: ServicePlan,
+    placementFailures: readonly { reason?: string }[],
+  ): Promise<void> {
+    const now = new Date(this.#deps.clock.now()).toISOString();
+    const arn = serviceArn(this.#deps.arns, service.cluster, service.name);
+    const events: EcsEvent[] = plan.deploymentChanges.map((change) => ({
+      detailType: 'ECS Deployment State Change',
+      resources: [arn],
+      detail: {
+        eventType: change.eventName === 'SERVICE_DEPLOYMENT_FAILED' ? 'ERROR' : 'INFO',
+        eventName: change.eventName,
+        deploymentId: change.deploymentId,
+        updatedAt: now,
+        reason: change.reason,
+      },
+    }));
+    const action = (eventType: string, eventName: string, reason?: string): EcsEvent => ({
+      detailType: 'ECS Service Action',
+      resources: [arn],
+      detail: {
+        eventType,
+        eventName,
+        clusterArn: clusterArn(this.#deps.arns, service.cluster),
+        createdAt: now,
+        ...(reason === undefined ? {} : { reason }),
+      },
+    });
+    if (plan.becameSteady) events.push(action('INFO', 'SERVICE_STEADY_STATE'));
+    const failure = placementFailures[0];
+    if (failure) events.push(action('ERROR', 'SERVICE_TASK_PLACEMENT_FAILURE', failure.reason));
+    if (events.length > 0) await this.#deps.events.publish(events);
+  }
+}
+
+export type { ServiceSchedulerDependencies };
+export { placementMessage, ServiceScheduler };

@@ -1,0 +1,324 @@
+import type { DeploymentRecord, ServiceLaunch, ServiceRecord, ServiceTask } from './model';
+
+/**
+ * The service scheduler's decision, as a pure function of the service and
+ * its tasks: which tasks to launch for which deployment, which to stop, and
+ * what the deployments and counts become. The scheduler reads, plans,
+ * carries the plan out and writes the service; running the plan again on
+ * what it left changes nothing more than the world did in between.
+ *
+ * The bounds of a rolling deployment hold at every instant (ECS §6):
+ * - tasks that occupy room (every task not yet STOPPED, including those
+ *   being stopped) never exceed floor(desired × maximumPercent / 100): a
+ *   launch only fills the room left;
+ * - healthy tasks (RUNNING and wanted) never drop below
+ *   ceil(desired × minimumHealthyPercent / 100) by the scheduler's doing: it
+ *   stops a RUNNING task only while more than that many are healthy.
+ * Without load balancers or health checks a task is healthy once RUNNING.
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html#deploymentConfiguration
+ */
+
+interface PlannedLaunch {
+  readonly deploymentId: string;
+  readonly launch: ServiceLaunch;
+  readonly count: number;
+}
+
+interface PlannedStop {
+  readonly taskId: string;
+  readonly deploymentId: string | undefined;
+}
+
+interface DeploymentChange {
+  readonly deploymentId: string;
+  readonly eventName:
+    | 'SERVICE_DEPLOYMENT_IN_PROGRESS'
+    | 'SERVICE_DEPLOYMENT_COMPLETED'
+    | 'SERVICE_DEPLOYMENT_FAILED';
+  readonly reason: string;
+}
+
+interface ServicePlan {
+  readonly launches: PlannedLaunch[];
+  readonly stops: PlannedStop[];
+  /** The service as the plan leaves it: deployments, counts, status; events not yet added. */
+  readonly service: ServiceRecord;
+  /** Service event messages the plan itself gives rise to (launches and stops are told by the caller). */
+  readonly messages: string[];
+  readonly deploymentChanges: DeploymentChange[];
+  /** The service reached its desired state with this plan (it was not there before). */
+  readonly becameSteady: boolean;
+}
+
+const isStopped = (task: ServiceTask) => task.lastStatus === 'STOPPED';
+const isLive = (task: ServiceTask) => !isStopped(task) && task.desiredStatus === 'RUNNING';
+const isHealthy = (task: ServiceTask) => isLive(task) && task.lastStatus === 'RUNNING';
+/** A task that stopped without ever running (the circuit breaker counts these). */
+const failedToStart = (task: ServiceTask) => isStopped(task) && task.startedAt === undefined;
+
+/** The most tasks a deployment may occupy: floor(desired × maximumPercent / 100). */
+const maximumTasks = (service: ServiceRecord): number =>
+  Math.floor((service.desiredCount * service.deploymentConfiguration.maximumPercent) / 100);
+
+/** The fewest healthy tasks the scheduler keeps: ceil(desired × minimumHealthyPercent / 100). */
+const minimumHealthyTasks = (service: ServiceRecord): number =>
+  Math.ceil((service.desiredCount * service.deploymentConfiguration.minimumHealthyPercent) / 100);
+
+/**
+ * How many failed launches trip the circuit breaker: half the desired count,
+ * at least 10 and at most 200 (ECS's rule).
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html
+ */
+const circuitBreakerThreshold = (desiredCount: number): number =>
+  Math.min(200, Math.max(10, Math.ceil(desiredCount / 2)));
+
+const sameLaunch = (a: ServiceLaunch, b: ServiceLaunch): boolean =>
+  JSON.stringify(launchOf(a)) === JSON.stringify(launchOf(b));
+
+/** A deployment's (or a record's) launch alone, in a fixed key order. */
+const launchOf = (source: ServiceLaunch): ServiceLaunch => ({
+  family: source.family,
+  revision: source.revision,
+  launchType: source.launchType,
+  capacityProviderStrategy: source.capacityProviderStrategy,
+  platformVersion: source.platformVersion,
+  networkConfiguration: source.networkConfiguration,
+  placementConstraints: source.placementConstraints,
+  placementStrategy: source.placementStrategy,
+});
+
+/**
+ * `count` tasks to stop among `candidates`, as ECS scales in: tasks not yet
+ * RUNNING first (they serve nothing), then from the zone with the most of
+ * the service's live tasks, then the instance with the most, so that what
+ * remains stays balanced.
+ */
+const chooseToStop = (
+  candidates: readonly ServiceTask[],
+  count: number,
+  live: readonly ServiceTask[],
+): ServiceTask[] => {
+  const zoneCounts = new Map<string, number>();
+  const instanceCounts = new Map<string, number>();
+  const bump = (map: Map<string, number>, key: string | undefined, by: number) => {
+    if (key !== undefined) map.set(key, (map.get(key) ?? 0) + by);
+  };
+  for (const task of live) {
+    bump(zoneCounts, task.availabilityZone, 1);
+    bump(instanceCounts, task.containerInstanceId, 1);
+  }
+  const remaining = [...candidates];
+  const chosen: ServiceTask[] = [];
+  while (chosen.length < count && remaining.length > 0) {
+    remaining.sort(
+      (a, b) =>
+        Number(a.lastStatus === 'RUNNING') - Number(b.lastStatus === 'RUNNING') ||
+        (zoneCounts.get(b.availabilityZone ?? '') ?? 0) -
+          (zoneCounts.get(a.availabilityZone ?? '') ?? 0) ||
+        (instanceCounts.get(b.containerInstanceId ?? '') ?? 0) -
+          (instanceCounts.get(a.containerInstanceId ?? '') ?? 0) ||
+        a.id.localeCompare(b.id),
+    );
+    const next = remaining.shift() as ServiceTask;
+    chosen.push(next);
+    bump(zoneCounts, next.availabilityZone, -1);
+    bump(instanceCounts, next.containerInstanceId, -1);
+  }
+  return chosen;
+};
+
+const withCounts = (
+  deployment: DeploymentRecord,
+  tasks: readonly ServiceTask[],
+  now: number,
+): DeploymentRecord => {
+  const own = tasks.filter((task) => task.deploymentId === deployment.id);
+  const runningCount = own.filter(isHealthy).length;
+  const pendingCount = own.filter((task) => isLive(task) && !isHealthy(task)).length;
+  const failedTasks = own.filter(failedToStart).length;
+  const changed =
+    runningCount !== deployment.runningCount ||
+    pendingCount !== deployment.pendingCount ||
+    failedTasks !== deployment.failedTasks;
+  return changed
+    ? { ...deployment, runningCount, pendingCount, failedTasks, updatedAt: now }
+    : deployment;
+};
+
+const planService = (
+  current: ServiceRecord,
+  tasks: readonly ServiceTask[],
+  options: { now: number; newDeploymentId: () => string },
+): ServicePlan => {
+  const { now } = options;
+  const serviceTag = `(service ${current.name})`;
+  const messages: string[] = [];
+  const deploymentChanges: DeploymentChange[] = [];
+  let deployments = current.deployments.map((deployment) => withCounts(deployment, tasks, now));
+  let lastCompleted = current.lastCompleted;
+
+  // The circuit breaker: a PRIMARY deployment whose tasks keep failing to start fails.
+  const primaryBefore = deployments[0];
+  const breaker = current.deploymentConfiguration.circuitBreaker;
+  if (
+    primaryBefore &&
+    current.status === 'ACTIVE' &&
+    breaker.enable &&
+    primaryBefore.rolloutState === 'IN_PROGRESS' &&
+    primaryBefore.failedTasks >= circuitBreakerThreshold(current.desiredCount)
+  ) {
+    const failed: DeploymentRecord = {
+      ...primaryBefore,
+      rolloutState: 'FAILED',
+      rolloutStateReason: 'ECS deployment circuit breaker: task failed to start.',
+      updatedAt: now,
+    };
+    deploymentChanges.push({
+      deploymentId: failed.id,
+      eventName: 'SERVICE_DEPLOYMENT_FAILED',
+      reason: failed.rolloutStateReason,
+    });
+    messages.push(
+      `${serviceTag} (deployment ${failed.id}) deployment failed: tasks failed to start.`,
+    );
+    const rest = deployments.slice(1);
+    if (breaker.rollback && lastCompleted && !sameLaunch(lastCompleted, failed)) {
+      const rollback: DeploymentRecord = {
+        ...launchOf(lastCompleted),
+        id: options.newDeploymentId(),
+        status: 'PRIMARY',
+        desiredCount: current.desiredCount,
+        runningCount: 0,
+        pendingCount: 0,
+        failedTasks: 0,
+        rolloutState: 'IN_PROGRESS',
+        rolloutStateReason: `ECS deployment circuit breaker: rolling back to deploymentId ${lastCompleted.deploymentId}.`,
+        createdAt: now,
+        updatedAt: now,
+      };
+      deploymentChanges.push({
+        deploymentId: rollback.id,
+        eventName: 'SERVICE_DEPLOYMENT_IN_PROGRESS',
+        reason: rollback.rolloutStateReason,
+      });
+      messages.push(
+        `${serviceTag} (deployment ${failed.id}) rolling back to deployment ${lastCompleted.deploymentId}.`,
+      );
+      // The rollback's tasks come from its own deployment: count them afresh.
+      deployments = [rollback, { ...failed, status: 'ACTIVE' }, ...rest];
+    } else {
+      deployments = [failed, ...rest];
+    }
+  }
+
+  const [primary, ...olds] = deployments;
+  const live = tasks.filter(isLive);
+  const occupying = tasks.filter((task) => !isStopped(task));
+  const stops: ServiceTask[] = [];
+  const launches: PlannedLaunch[] = [];
+
+  if (current.status !== 'ACTIVE' || !primary) {
+    // DeleteService: every task goes; the service is INACTIVE once none is left.
+    stops.push(...live);
+  } else if (current.schedulingStrategy === 'REPLICA') {
+    const desired = current.desiredCount;
+    const primaryLive = live.filter((task) => task.deploymentId === primary.id);
+    const oldLive = live.filter((task) => task.deploymentId !== primary.id);
+    // Old deployments' tasks that are not RUNNING serve nothing: they go at once.
+    stops.push(...oldLive.filter((task) => !isHealthy(task)));
+    // A scale-in of the primary deployment.
+    if (primaryLive.length > desired) {
+      stops.push(...chooseToStop(primaryLive, primaryLive.length - desired, live));
+    }
+    // Old RUNNING tasks go while more than the minimum stay healthy.
+    const healthyLeft = live.filter(isHealthy).filter((task) => !stops.includes(task)).length;
+    const oldRunning = oldLive.filter(isHealthy);
+    const stoppable = Math.max(0, healthyLeft - minimumHealthyTasks(current));
+    stops.push(...chooseToStop(oldRunning, Math.min(stoppable, oldRunning.length), live));
+    // New tasks fill the room that the maximum leaves.
+    const room = maximumTasks(current) - occupying.length;
+    const wanted = desired - primaryLive.length;
+    const count = primary.rolloutState === 'FAILED' ? 0 : Math.max(0, Math.min(wanted, room));
+    if (count > 0) launches.push({ deploymentId: primary.id, launch: launchOf(primary), count });
+    const stuck =
+      wanted > 0 &&
+      count === 0 &&
+      stops.length === 0 &&
+      primary.rolloutState !== 'FAILED' &&
+      occupying.every((task) => isHealthy(task));
+    if (stuck) {
+      messages.push(
+        `${serviceTag} was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.`,
+      );
+    }
+  }
+
+  // Old deployments with no task left (being stopped counts) become INACTIVE and leave the list.
+  const stillOccupied = (deployment: DeploymentRecord) =>
+    occupying.some((task) => task.deploymentId === deployment.id);
+  const keptOlds = olds.filter(stillOccupied);
+
+  // Steady: one deployment, all of it RUNNING, nothing starting or stopping.
+  let nextPrimary = primary;
+  const steady =
+    current.status === 'ACTIVE' &&
+    primary !== undefined &&
+    keptOlds.length === 0 &&
+    launches.length === 0 &&
+    stops.length === 0 &&
+    occupying.length === current.desiredCount &&
+    occupying.every(isHealthy) &&
+    primary.runningCount === current.desiredCount;
+  if (steady && primary && primary.rolloutState === 'IN_PROGRESS') {
+    nextPrimary = {
+      ...primary,
+      rolloutState: 'COMPLETED',
+      rolloutStateReason: `ECS deployment ${primary.id} completed.`,
+      updatedAt: now,
+    };
+    lastCompleted = { ...launchOf(primary), deploymentId: primary.id };
+    deploymentChanges.push({
+      deploymentId: primary.id,
+      eventName: 'SERVICE_DEPLOYMENT_COMPLETED',
+      reason: nextPrimary.rolloutStateReason,
+    });
+    messages.push(`${serviceTag} (deployment ${primary.id}) deployment completed.`);
+  }
+  const becameSteady = steady && !current.steady;
+  if (becameSteady) messages.push(`${serviceTag} has reached a steady state.`);
+
+  const nextDeployments = nextPrimary ? [nextPrimary, ...keptOlds] : keptOlds;
+  const gone = current.status === 'DRAINING' && occupying.length === 0;
+  const service: ServiceRecord = {
+    ...current,
+    status: gone ? 'INACTIVE' : current.status,
+    deployments: nextDeployments,
+    runningCount: nextDeployments.reduce((sum, d) => sum + d.runningCount, 0),
+    pendingCount: nextDeployments.reduce((sum, d) => sum + d.pendingCount, 0),
+    lastCompleted,
+    steady,
+  };
+  return {
+    launches,
+    stops: stops.map((task) => ({ taskId: task.id, deploymentId: task.deploymentId })),
+    service,
+    messages,
+    deploymentChanges,
+    becameSteady,
+  };
+};
+
+export type { DeploymentChange, PlannedLaunch, PlannedStop, ServicePlan };
+export {
+  chooseToStop,
+  circuitBreakerThreshold,
+  isHealthy,
+  isLive,
+  launchOf,
+  maximumTasks,
+  minimumHealthyTasks,
+  planService,
+  sameLaunch,
+};

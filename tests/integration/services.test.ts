@@ -1,0 +1,353 @@
+import {
+  ClusterNotFoundException,
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  InvalidParameterException,
+  ListServicesCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  type Service,
+  ServiceNotFoundException,
+  StopTaskCommand,
+  UpdateServiceCommand,
+  waitUntilServicesInactive,
+  waitUntilServicesStable,
+} from '@aws-sdk/client-ecs';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { credentials, ecsClient, uniqueName } from '../helpers/clients';
+import { subscribe } from '../helpers/events';
+import { eventually } from '../helpers/eventually';
+import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAgent';
+
+const ecs = ecsClient();
+const lambda = new LambdaClient({
+  endpoint: process.env.BERTH_TEST_LAMBDA_URL,
+  region: 'us-east-1',
+  credentials,
+});
+/** The error a call ends with (undefined when it succeeds). */
+const errorOf = (call: Promise<unknown>): Promise<unknown> =>
+  call.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+const wsUrl = () => process.env.BERTH_TEST_WS_URL ?? '';
+
+/** What the one-minute schedule does: the scheduler's sweep over every service. */
+const sweep = () =>
+  lambda.send(
+    new InvokeCommand({
+      FunctionName: 'berth-local-reconcileServices',
+      Payload: Buffer.from(JSON.stringify({})),
+    }),
+  );
+
+const open: SimulatedAgent[] = [];
+
+const setup = async (agentCount: number, cpu = 1024) => {
+  const cluster = uniqueName('svc');
+  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  const family = uniqueName('web');
+  const register = async (image: string) =>
+    ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        containerDefinitions: [{ name: 'web', image, cpu: 256, memory: 256 }],
+      }),
+    );
+  await register('busybox:1');
+  for (let i = 0; i < agentCount; i += 1) {
+    const agent = await startSimulatedAgent({
+      ecs,
+      wsUrl: wsUrl(),
+      cluster,
+      cpu,
+      memory: 4096,
+      attributes: { 'ecs.availability-zone': `us-east-1${'abc'[i % 3]}` },
+    });
+    open.push(agent);
+  }
+  return { cluster, family, register };
+};
+
+const describe1 = async (cluster: string, service: string): Promise<Service> => {
+  const { services } = await ecs.send(
+    new DescribeServicesCommand({ cluster, services: [service] }),
+  );
+  const found = services?.[0];
+  if (!found) throw new Error(`service ${service} not described`);
+  return found;
+};
+
+const runningTasks = async (cluster: string, serviceName: string) =>
+  (await ecs.send(new ListTasksCommand({ cluster, serviceName }))).taskArns ?? [];
+
+afterAll(async () => {
+  await Promise.all(open.map((agent) => agent.close()));
+  ecs.destroy();
+  lambda.destroy();
+});
+
+describe('Services through the ECS API', () => {
+  it('keeps the desired count running, replaces a stopped task, scales, and is deleted', async () => {
+    // Prepare
+    const { cluster, family } = await setup(2);
+    const name = uniqueName('api');
+
+    // Act: create, and wait as the CLI does (aws ecs wait services-stable)
+    const { service } = await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: name,
+        taskDefinition: family,
+        desiredCount: 3,
+      }),
+    );
+    await waitUntilServicesStable(
+      { client: ecs, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+      { cluster, services: [name] },
+    );
+
+    // Assert
+    expect(service).toMatchObject({
+      serviceName: name,
+      status: 'ACTIVE',
+      desiredCount: 3,
+      schedulingStrategy: 'REPLICA',
+      deploymentController: { type: 'ECS' },
+      deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200 },
+    });
+    const stable = await describe1(cluster, name);
+    expect(stable).toMatchObject({ runningCount: 3, pendingCount: 0 });
+    expect(stable.deployments).toHaveLength(1);
+    expect(stable.deployments?.[0]).toMatchObject({ status: 'PRIMARY', rolloutState: 'COMPLETED' });
+    expect(stable.events?.map((event) => event.message)).toEqual(
+      expect.arrayContaining([
+        `(service ${name}) has reached a steady state.`,
+        expect.stringMatching(
+          new RegExp(
+            `^\\(service ${name}\\) has started 3 tasks: \\(task \\w+\\) \\(task \\w+\\) \\(task \\w+\\)\\.$`,
+          ),
+        ),
+      ]),
+    );
+    const tasks = await runningTasks(cluster, name);
+    expect(tasks).toHaveLength(3);
+
+    // Act: a task dies (a user stops it); the scheduler replaces it
+    await ecs.send(new StopTaskCommand({ cluster, task: tasks[0], reason: 'killed by the test' }));
+    await eventually(
+      () => runningTasks(cluster, name),
+      (arns) => arns.length === 3 && !arns.includes(tasks[0] as string),
+    );
+
+    // Act: scale in to 1
+    await ecs.send(new UpdateServiceCommand({ cluster, service: name, desiredCount: 1 }));
+    await eventually(
+      () => describe1(cluster, name),
+      (s) => s.runningCount === 1 && s.pendingCount === 0,
+    );
+    expect(await runningTasks(cluster, name)).toHaveLength(1);
+
+    // Act: delete (refused while scaled above 0 without force)
+    const refused = await errorOf(ecs.send(new DeleteServiceCommand({ cluster, service: name })));
+    expect(refused).toMatchObject({
+      name: InvalidParameterException.name,
+      message: 'The service cannot be stopped while it is scaled above 0.',
+    });
+    const { service: deleted } = await ecs.send(
+      new DeleteServiceCommand({ cluster, service: name, force: true }),
+    );
+    expect(deleted?.status).toBe('DRAINING');
+    await waitUntilServicesInactive(
+      { client: ecs, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+      { cluster, services: [name] },
+    );
+    expect(await runningTasks(cluster, name)).toEqual([]);
+    const { serviceArns } = await ecs.send(new ListServicesCommand({ cluster }));
+    expect(serviceArns).toEqual([]);
+  });
+
+  it('rolls a new revision within the bounds at every step', async () => {
+    // Prepare: 4 tasks of revision 1, then watch every task event
+    const { cluster, family, register } = await setup(3);
+    const name = uniqueName('roll');
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: name,
+        taskDefinition: family,
+        desiredCount: 4,
+        deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 150 },
+      }),
+    );
+    await waitUntilServicesStable(
+      { client: ecs, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+      { cluster, services: [name] },
+    );
+    const stream = await subscribe('detail-type=ECS%20Task%20State%20Change');
+    // The four tasks of revision 1 are where the replay starts from.
+    const state = new Map<string, { last: string; desired: string; definition: string }>();
+    const { tasks: before } = await ecs.send(
+      new DescribeTasksCommand({ cluster, tasks: await runningTasks(cluster, name) }),
+    );
+    for (const task of before ?? []) {
+      state.set(task.taskArn ?? '', {
+        last: task.lastStatus ?? '',
+        desired: task.desiredStatus ?? '',
+        definition: task.taskDefinitionArn ?? '',
+      });
+    }
+    expect([...state.values()].filter((t) => t.last === 'RUNNING')).toHaveLength(4);
+
+    // Act: a new revision
+    const revision2 = (await register('busybox:2')).taskDefinition?.taskDefinitionArn;
+    await ecs.send(new UpdateServiceCommand({ cluster, service: name, taskDefinition: revision2 }));
+    await waitUntilServicesStable(
+      { client: ecs, maxWaitTime: 90, minDelay: 1, maxDelay: 1 },
+      { cluster, services: [name] },
+    );
+    await stream.close();
+
+    // Assert: replay the task events in order and check the bounds after each one
+    let peak = 0;
+    let fewestHealthy = Number.POSITIVE_INFINITY;
+    for (const event of stream.received) {
+      const detail = event.detail as {
+        taskArn?: string;
+        lastStatus?: string;
+        desiredStatus?: string;
+        group?: string;
+        taskDefinitionArn?: string;
+      };
+      if (detail.group !== `service:${name}` || !detail.taskArn) continue;
+      state.set(detail.taskArn, {
+        last: detail.lastStatus ?? '',
+        desired: detail.desiredStatus ?? '',
+        definition: detail.taskDefinitionArn ?? '',
+      });
+      const tasks = [...state.values()];
+      const occupying = tasks.filter((t) => t.last !== 'STOPPED').length;
+      const healthy = tasks.filter((t) => t.last === 'RUNNING' && t.desired === 'RUNNING').length;
+      peak = Math.max(peak, occupying);
+      fewestHealthy = Math.min(fewestHealthy, healthy);
+    }
+    // floor(4 × 150%) = 6 at most, and the roll used that room; ceil(4 × 50%) = 2 healthy at least.
+    expect(peak).toBeLessThanOrEqual(6);
+    expect(peak).toBeGreaterThan(4);
+    expect(fewestHealthy).toBeGreaterThanOrEqual(2);
+    const rolled = await describe1(cluster, name);
+    expect(rolled.taskDefinition).toBe(revision2);
+    expect(rolled.deployments).toHaveLength(1);
+    expect(rolled.deployments?.[0]).toMatchObject({
+      taskDefinition: revision2,
+      rolloutState: 'COMPLETED',
+      runningCount: 4,
+    });
+  });
+
+  it('answers bad requests with ECS errors', async () => {
+    const { cluster, family } = await setup(0);
+    const name = uniqueName('bad');
+    const cases = [
+      [{ cluster, taskDefinition: family, desiredCount: 1 }, 'serviceName can not be blank.'],
+      [{ cluster, serviceName: name, desiredCount: 1 }, 'taskDefinition can not be blank.'],
+      [
+        {
+          cluster,
+          serviceName: name,
+          taskDefinition: family,
+          schedulingStrategy: 'DAEMON',
+          desiredCount: 1,
+        },
+        'The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again',
+      ],
+      [
+        {
+          cluster,
+          serviceName: name,
+          taskDefinition: family,
+          desiredCount: 1,
+          deploymentConfiguration: { maximumPercent: 50 },
+        },
+        'deploymentConfiguration.maximumPercent must be between 100 and 200.',
+      ],
+    ] as const;
+    for (const [input, message] of cases) {
+      const error = await errorOf(ecs.send(new CreateServiceCommand(input as never)));
+      expect(error).toMatchObject({ name: InvalidParameterException.name, message });
+    }
+    expect(
+      await errorOf(
+        ecs.send(
+          new CreateServiceCommand({
+            cluster: 'nope',
+            serviceName: name,
+            taskDefinition: family,
+            desiredCount: 0,
+          }),
+        ),
+      ),
+    ).toMatchObject({ name: ClusterNotFoundException.name });
+    expect(
+      await errorOf(
+        ecs.send(new UpdateServiceCommand({ cluster, service: 'missing', desiredCount: 1 })),
+      ),
+    ).toMatchObject({ name: ServiceNotFoundException.name, message: 'Service not found.' });
+    // A second service of the same name, without the first one's clientToken.
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: name,
+        taskDefinition: family,
+        desiredCount: 0,
+        clientToken: 'one',
+      }),
+    );
+    const again = await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: name,
+        taskDefinition: family,
+        desiredCount: 0,
+        clientToken: 'one',
+      }),
+    );
+    expect(again.service?.serviceName).toBe(name);
+    expect(
+      await errorOf(
+        ecs.send(
+          new CreateServiceCommand({
+            cluster,
+            serviceName: name,
+            taskDefinition: family,
+            desiredCount: 0,
+          }),
+        ),
+      ),
+    ).toMatchObject({
+      name: InvalidParameterException.name,
+      message: 'Creation of service was not idempotent.',
+    });
+    const { services, failures } = await ecs.send(
+      new DescribeServicesCommand({ cluster, services: [name, 'ghost'] }),
+    );
+    expect(services?.map((s) => s.serviceName)).toEqual([name]);
+    expect(failures).toEqual([
+      { arn: expect.stringMatching(new RegExp(`:service/${cluster}/ghost$`)), reason: 'MISSING' },
+    ]);
+    // With no instance in the cluster, the scheduler says why it cannot place.
+    await ecs.send(new UpdateServiceCommand({ cluster, service: name, desiredCount: 1 }));
+    await sweep();
+    const described = await eventually(
+      () => describe1(cluster, name),
+      (s) => (s.events ?? []).length > 0,
+    );
+    expect(described.events?.[0]?.message).toBe(
+      `(service ${name}) was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.`,
+    );
+  });
+});
