@@ -82,6 +82,11 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     { region: config.region, endpoint: config.eventsEndpoint },
     config.eventBusName,
   );
+  const serviceRepository = new DynamoDbServiceRepository(table);
+  const serviceWaker = new LambdaServiceWaker(
+    { region: config.region, endpoint: config.lambdaEndpoint },
+    config.schedulerFunctionName,
+  );
   const containerInstances = new ContainerInstanceService({
     clusters: clusterRepository,
     instances: instanceRepository,
@@ -89,6 +94,14 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     clock,
     arns,
     disconnectAfterMs: config.agentDisconnectSeconds * 1000,
+    wakeServices: async (cluster) => {
+      const live = await serviceRepository.listLive();
+      await Promise.all(
+        live
+          .filter((service) => service.cluster === cluster)
+          .map((service) => serviceWaker.wake(cluster, service.name)),
+      );
+    },
   });
   const isConnected = (record: ContainerInstanceRecord) =>
     containerInstances.agentConnected(record);
@@ -109,11 +122,6 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     region: config.region,
   });
   const taskRepository = new DynamoDbTaskRepository(table);
-  const serviceRepository = new DynamoDbServiceRepository(table);
-  const serviceWaker = new LambdaServiceWaker(
-    { region: config.region, endpoint: config.lambdaEndpoint },
-    config.schedulerFunctionName,
-  );
   const resolveTaskDefinition = (reference: string) => taskDefinitions.resolve(reference);
   const tasks = createTaskServices({
     clusters: clusterRepository,
@@ -163,6 +171,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
       clusters: clusterRepository,
       resolveTaskDefinition,
       waker: serviceWaker,
+      events,
       subnets: config.subnets,
       clock,
       arns,
@@ -170,6 +179,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     scheduler: new ServiceScheduler({
       services: serviceRepository,
       tasks: taskRepository,
+      instances: instanceRepository,
       launcher: tasks.launcher,
       lifecycle: tasks.lifecycle,
       events,

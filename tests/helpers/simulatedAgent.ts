@@ -15,10 +15,16 @@ interface PushedTask {
   taskArn: string;
   desiredStatus: 'RUNNING' | 'STOPPED';
   lastStatus: string;
-  containers: { name: string }[];
+  containers: { name: string; image?: string }[];
 }
 
-type Behaviour = 'run' | 'ignore';
+/**
+ * How the agent answers a task: run it (report RUNNING, and STOPPED when told
+ * to stop), ignore it, or fail it (report it STOPPED before it ever ran, as a
+ * failed image pull does); a function decides per task.
+ */
+type Answer = 'run' | 'ignore' | 'fail';
+type Behaviour = Answer | ((task: PushedTask) => Answer);
 
 interface SimulatedAgent {
   readonly containerInstanceArn: string;
@@ -61,7 +67,7 @@ const startSimulatedAgent = async (options: {
   let behaviour: Behaviour = options.behaviour ?? 'run';
   const seen: PushedTask[] = [];
   const reported = new Map<string, string>();
-  const report = async (task: PushedTask, status: 'RUNNING' | 'STOPPED') => {
+  const report = async (task: PushedTask, status: 'RUNNING' | 'STOPPED', failed = false) => {
     if (reported.get(task.taskArn) === status || reported.get(task.taskArn) === 'STOPPED') return;
     reported.set(task.taskArn, status);
     await options.ecs.send(
@@ -69,11 +75,15 @@ const startSimulatedAgent = async (options: {
         cluster: options.cluster,
         task: task.taskArn,
         status,
-        reason: status === 'STOPPED' ? 'Task stopped by the simulated agent' : undefined,
+        reason: failed
+          ? 'CannotPullContainerError: pull access denied (simulated)'
+          : status === 'STOPPED'
+            ? 'Task stopped by the simulated agent'
+            : undefined,
         containers: task.containers.map((container) => ({
           containerName: container.name,
           status,
-          ...(status === 'STOPPED' ? { exitCode: 0 } : {}),
+          ...(status === 'STOPPED' && !failed ? { exitCode: 0 } : {}),
         })),
       }),
     );
@@ -96,9 +106,10 @@ const startSimulatedAgent = async (options: {
       synced();
       for (const task of message.tasks) {
         seen.push(task);
-        if (behaviour === 'ignore') continue;
-        const next = task.desiredStatus === 'STOPPED' ? 'STOPPED' : 'RUNNING';
-        void report(task, next).catch(() => reported.delete(task.taskArn));
+        const answer = typeof behaviour === 'function' ? behaviour(task) : behaviour;
+        if (answer === 'ignore') continue;
+        const next = task.desiredStatus === 'STOPPED' || answer === 'fail' ? 'STOPPED' : 'RUNNING';
+        void report(task, next, answer === 'fail').catch(() => reported.delete(task.taskArn));
       }
     });
     socket.send(JSON.stringify({ action: 'sync' }));
@@ -123,5 +134,5 @@ const startSimulatedAgent = async (options: {
   };
 };
 
-export type { SimulatedAgent };
+export type { PushedTask, SimulatedAgent };
 export { startSimulatedAgent };

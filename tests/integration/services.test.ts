@@ -1,8 +1,11 @@
 import {
+  ClusterContainsServicesException,
   ClusterNotFoundException,
   CreateClusterCommand,
   CreateServiceCommand,
+  DeleteClusterCommand,
   DeleteServiceCommand,
+  DeregisterContainerInstanceCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
   InvalidParameterException,
@@ -12,6 +15,7 @@ import {
   type Service,
   ServiceNotFoundException,
   StopTaskCommand,
+  UpdateContainerInstancesStateCommand,
   UpdateServiceCommand,
   waitUntilServicesInactive,
   waitUntilServicesStable,
@@ -47,7 +51,11 @@ const sweep = () =>
 
 const open: SimulatedAgent[] = [];
 
-const setup = async (agentCount: number, cpu = 1024) => {
+const setup = async (
+  agentCount: number,
+  cpu = 1024,
+  behaviour?: Parameters<typeof startSimulatedAgent>[0]['behaviour'],
+) => {
   const cluster = uniqueName('svc');
   await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
   const family = uniqueName('web');
@@ -67,10 +75,11 @@ const setup = async (agentCount: number, cpu = 1024) => {
       cpu,
       memory: 4096,
       attributes: { 'ecs.availability-zone': `us-east-1${'abc'[i % 3]}` },
+      ...(behaviour ? { behaviour } : {}),
     });
     open.push(agent);
   }
-  return { cluster, family, register };
+  return { cluster, family, register, agents: open.slice(-agentCount) };
 };
 
 const describe1 = async (cluster: string, service: string): Promise<Service> => {
@@ -249,6 +258,176 @@ describe('Services through the ECS API', () => {
     });
   });
 
+  it('fails a revision whose tasks cannot start and rolls back to the last completed one', async () => {
+    // Prepare: agents that fail every task of the image `broken` (as a failed pull does)
+    const { cluster, family, register } = await setup(2, 1024, (task) =>
+      task.containers.some((container) => container.image === 'broken') ? 'fail' : 'run',
+    );
+    const name = uniqueName('breaker');
+    const { service } = await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: name,
+        taskDefinition: family,
+        desiredCount: 2,
+        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+      }),
+    );
+    await waitUntilServicesStable(
+      { client: ecs, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+      { cluster, services: [name] },
+    );
+    const first = (await describe1(cluster, name)).deployments?.[0]?.id;
+    const deployments = await subscribe('detail-type=ECS%20Deployment%20State%20Change');
+
+    // Act: roll to a revision that cannot start
+    const broken = (await register('broken')).taskDefinition?.taskDefinitionArn;
+    await ecs.send(new UpdateServiceCommand({ cluster, service: name, taskDefinition: broken }));
+    const rolledBack = await eventually(
+      () => describe1(cluster, name),
+      (s) =>
+        s.deployments?.length === 1 &&
+        s.deployments[0]?.rolloutState === 'COMPLETED' &&
+        s.deployments[0]?.rolloutStateReason?.startsWith('ECS deployment') === true &&
+        s.taskDefinition === service?.taskDefinition,
+      60_000,
+    );
+    await deployments.close();
+
+    // Assert: back on the first revision, with ECS's events and messages
+    expect(rolledBack).toMatchObject({ runningCount: 2, taskDefinition: service?.taskDefinition });
+    const messages = rolledBack.events?.map((event) => event.message) ?? [];
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /\(deployment ecs-svc\/\d{19}\) deployment failed: tasks failed to start\.$/,
+        ),
+        `(service ${name}) has reached a steady state.`,
+      ]),
+    );
+    const changes = deployments.received.map((event) => ({
+      name: (event.detail as { eventName?: string }).eventName,
+      reason: (event.detail as { reason?: string }).reason,
+    }));
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        { name: 'SERVICE_DEPLOYMENT_IN_PROGRESS', reason: expect.stringMatching(/in progress\.$/) },
+        {
+          name: 'SERVICE_DEPLOYMENT_FAILED',
+          reason: 'ECS deployment circuit breaker: task failed to start.',
+        },
+        {
+          name: 'SERVICE_DEPLOYMENT_IN_PROGRESS',
+          reason: `ECS deployment circuit breaker: rolling back to deploymentId ${first}.`,
+        },
+        { name: 'SERVICE_DEPLOYMENT_COMPLETED', reason: expect.stringMatching(/completed\.$/) },
+      ]),
+    );
+  });
+
+  it('replaces the tasks of a drained instance and of a deregistered one elsewhere', async () => {
+    // Prepare: two tasks, one on each of two instances, and a third, empty instance
+    const { cluster, family, agents } = await setup(3);
+    const name = uniqueName('drain');
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: name,
+        taskDefinition: family,
+        desiredCount: 2,
+        placementConstraints: [{ type: 'distinctInstance' }],
+      }),
+    );
+    await waitUntilServicesStable(
+      { client: ecs, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+      { cluster, services: [name] },
+    );
+    const instanceOf = async () => {
+      const arns = await runningTasks(cluster, name);
+      const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }));
+      return (tasks ?? [])
+        .filter((task) => task.lastStatus === 'RUNNING')
+        .map((task) => task.containerInstanceArn);
+    };
+    const used = await instanceOf();
+    const [drained, deregistered] = used;
+    expect(new Set(used).size).toBe(2);
+
+    // Act: drain one
+    await ecs.send(
+      new UpdateContainerInstancesStateCommand({
+        cluster,
+        containerInstances: [drained as string],
+        status: 'DRAINING',
+      }),
+    );
+
+    // Assert: its task moved to the instance that was free
+    const free = agents.map((a) => a.containerInstanceArn).find((arn) => !used.includes(arn));
+    await eventually(
+      instanceOf,
+      (now) => now.length === 2 && now.includes(free) && !now.includes(drained),
+    );
+
+    // Act: deregister the other one (its agent never says its task stopped)
+    await ecs.send(
+      new DeregisterContainerInstanceCommand({
+        cluster,
+        containerInstance: deregistered as string,
+        force: true,
+      }),
+    );
+
+    // Assert: with one ACTIVE instance left and distinctInstance, one task runs and the
+    // scheduler says why it cannot place the other
+    const last = await eventually(
+      () => describe1(cluster, name),
+      (s) =>
+        (s.events ?? []).some((event) =>
+          event.message?.includes(
+            'was unable to place a task because no container instance met all of its requirements.',
+          ),
+        ),
+    );
+    expect(last.desiredCount).toBe(2);
+    expect(await instanceOf()).toEqual([free]);
+  });
+
+  it('launches exactly the desired count however often its scheduler is woken', async () => {
+    // Prepare: agents that never report, so every task launched stays in view as PENDING
+    const { cluster, family } = await setup(2, 4096, 'ignore');
+    const name = uniqueName('race');
+    const wake = () =>
+      lambda.send(
+        new InvokeCommand({
+          FunctionName: 'berth-local-reconcileServices',
+          Payload: Buffer.from(JSON.stringify({ cluster, service: name })),
+        }),
+      );
+
+    // Act: the service is created, and its scheduler woken twenty more times at once
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: name,
+        taskDefinition: family,
+        desiredCount: 5,
+        deploymentConfiguration: { minimumHealthyPercent: 0, maximumPercent: 100 },
+      }),
+    );
+    await Promise.all(Array.from({ length: 20 }, wake));
+
+    // Assert: five tasks, never a sixth
+    const tasks = await eventually(
+      () => runningTasks(cluster, name),
+      (arns) => arns.length >= 5,
+    );
+    await sweep();
+    expect(tasks).toHaveLength(5);
+    expect(await runningTasks(cluster, name)).toHaveLength(5);
+    expect((await describe1(cluster, name)).pendingCount).toBe(5);
+  });
+
   it('answers bad requests with ECS errors', async () => {
     const { cluster, family } = await setup(0);
     const name = uniqueName('bad');
@@ -331,6 +510,11 @@ describe('Services through the ECS API', () => {
     ).toMatchObject({
       name: InvalidParameterException.name,
       message: 'Creation of service was not idempotent.',
+    });
+    // A cluster with an ACTIVE service cannot be deleted.
+    expect(await errorOf(ecs.send(new DeleteClusterCommand({ cluster })))).toMatchObject({
+      name: ClusterContainsServicesException.name,
+      message: 'The Cluster cannot be deleted while Services are active.',
     });
     const { services, failures } = await ecs.send(
       new DescribeServicesCommand({ cluster, services: [name, 'ghost'] }),

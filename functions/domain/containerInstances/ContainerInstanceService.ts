@@ -48,6 +48,12 @@ interface ContainerInstanceServiceDependencies {
   readonly arns: ArnContext;
   /** An agent not heard from for this long counts as disconnected. */
   readonly disconnectAfterMs: number;
+  /**
+   * Tells the schedulers of the cluster's services that its instances
+   * changed (one drained, deregistered or registered), so that they replace
+   * or place tasks now rather than at their next sweep.
+   */
+  readonly wakeServices: (cluster: string) => Promise<void>;
   readonly newId?: () => string;
 }
 
@@ -197,6 +203,7 @@ class ContainerInstanceService {
     if (result.outcome === 'busy') {
       throw new InvalidParameterException('Found running tasks on the instance.');
     }
+    await this.#deps.wakeServices(cluster);
     return this.#announce(result.instance);
   }
 
@@ -276,6 +283,7 @@ class ContainerInstanceService {
       if (updated) containerInstances.push(await this.#announce(updated));
       else failures.push({ arn: instanceArn(this.#deps.arns, cluster, id), reason: 'MISSING' });
     }
+    if (containerInstances.length > 0) await this.#deps.wakeServices(cluster);
     return { containerInstances, failures };
   }
 

@@ -20,6 +20,7 @@ import type { Subnet } from '../network/subnets';
 import { validateConstraints, validateStrategies } from '../placement/validation';
 import type { Clock } from '../ports/Clock';
 import type { ClusterRepository } from '../ports/ClusterRepository';
+import type { EventPublisher } from '../ports/EventPublisher';
 import type { ServiceRepository } from '../ports/ServiceRepository';
 import type { ServiceWaker } from '../ports/ServiceWaker';
 import { validateTags } from '../taskDefinitions/validation';
@@ -41,6 +42,7 @@ import {
   type ServiceRecord,
 } from './model';
 import { launchOf, sameLaunch } from './planner';
+import { deploymentStateChange } from './serviceEvents';
 import { toService } from './serviceView';
 
 /**
@@ -57,6 +59,7 @@ interface ServiceManagerDependencies {
   readonly clusters: ClusterRepository;
   readonly resolveTaskDefinition: (reference: string) => Promise<TaskDefinitionRecord>;
   readonly waker: ServiceWaker;
+  readonly events: EventPublisher;
   readonly subnets: readonly Subnet[];
   readonly clock: Clock;
   readonly arns: ArnContext;
@@ -256,7 +259,7 @@ class ServiceManager {
       }
       throw new InvalidParameterException('Creation of service was not idempotent.');
     }
-    await this.#deps.waker.wake(service.cluster, service.name);
+    await this.#started(service, deployment, now);
     return toService(this.#deps.arns, service, false);
   }
 
@@ -294,11 +297,29 @@ class ServiceManager {
         version: current.version + 1,
       };
       if (await this.#deps.services.save(next, current)) {
-        await this.#deps.waker.wake(cluster.name, name);
+        if (redeploy) await this.#started(next, deployments[0] as DeploymentRecord, now);
+        else await this.#deps.waker.wake(cluster.name, name);
         return toService(this.#deps.arns, next, false);
       }
     }
     throw new ClientException('Too many concurrent changes to the service; try again.');
+  }
+
+  /** A new deployment is news on the bus, and work for the scheduler. */
+  async #started(service: ServiceRecord, deployment: DeploymentRecord, now: number): Promise<void> {
+    await this.#deps.events.publish([
+      deploymentStateChange(
+        this.#deps.arns,
+        service,
+        {
+          deploymentId: deployment.id,
+          eventName: 'SERVICE_DEPLOYMENT_IN_PROGRESS',
+          reason: deployment.rolloutStateReason,
+        },
+        now,
+      ),
+    ]);
+    await this.#deps.waker.wake(service.cluster, service.name);
   }
 
   async delete(body: Record<string, unknown>): Promise<Service> {

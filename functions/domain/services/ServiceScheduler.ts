@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Failure, Task } from '@aws-sdk/client-ecs';
-import { type ArnContext, clusterArn, serviceArn } from '../arns';
+import type { ArnContext } from '../arns';
 import { EcsError } from '../errors';
 import type { Clock } from '../ports/Clock';
+import type { ContainerInstanceRepository } from '../ports/ContainerInstanceRepository';
 import type { EcsEvent, EventPublisher } from '../ports/EventPublisher';
 import type { ServiceRepository } from '../ports/ServiceRepository';
 import type { TaskRepository } from '../ports/TaskRepository';
@@ -18,6 +19,7 @@ import {
 } from './model';
 import { type PlannedLaunch, planService, type ServicePlan } from './planner';
 import { newDeploymentId, newEventId } from './ServiceManager';
+import { deploymentStateChange, serviceAction } from './serviceEvents';
 
 /**
  * The service scheduler: for one service, take its lease, read it and its
@@ -34,6 +36,7 @@ import { newDeploymentId, newEventId } from './ServiceManager';
 interface ServiceSchedulerDependencies {
   readonly services: ServiceRepository;
   readonly tasks: TaskRepository;
+  readonly instances: ContainerInstanceRepository;
   readonly launcher: TaskLauncher;
   readonly lifecycle: TaskLifecycle;
   readonly events: EventPublisher;
@@ -50,15 +53,28 @@ const LAUNCH_BATCH = 10;
 /** ECS does not repeat a service event message within six hours. */
 const DUPLICATE_WINDOW_MS = 6 * 3600 * 1000;
 
-const toServiceTask = (task: TaskRecord): ServiceTask => ({
-  id: task.id,
-  deploymentId: task.startedBy,
-  lastStatus: task.lastStatus,
-  desiredStatus: task.desiredStatus,
-  startedAt: task.startedAt,
-  containerInstanceId: task.containerInstanceId,
-  availabilityZone: task.availabilityZone,
-});
+/**
+ * A task as the planner sees it; `statuses` holds the cluster's instances
+ * that are not INACTIVE (a FARGATE task's own host is not among them, and
+ * is never lost from under it).
+ */
+const toServiceTask = (task: TaskRecord, statuses: ReadonlyMap<string, string>): ServiceTask => {
+  const status =
+    task.containerInstanceId === undefined || task.launchType === 'FARGATE'
+      ? 'ACTIVE'
+      : statuses.get(task.containerInstanceId);
+  return {
+    id: task.id,
+    deploymentId: task.startedBy,
+    lastStatus: task.lastStatus,
+    desiredStatus: task.desiredStatus,
+    startedAt: task.startedAt,
+    stoppedAt: task.stoppedAt,
+    containerInstanceId: task.containerInstanceId,
+    availabilityZone: task.availabilityZone,
+    instance: status === undefined ? 'LOST' : status === 'DRAINING' ? 'DRAINING' : 'ACTIVE',
+  };
+};
 
 /**
  * ECS's message for a task it could not place, from RunTask's failure reason.
@@ -134,7 +150,16 @@ class ServiceScheduler {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const service = await this.#deps.services.get(cluster, name);
       if (!service || service.status === 'INACTIVE') return;
-      const tasks = (await this.#deps.tasks.listForService(cluster, name)).map(toServiceTask);
+      const records = await this.#deps.tasks.listForService(cluster, name);
+      const onInstances = records.some(
+        (task) => task.containerInstanceId !== undefined && task.launchType !== 'FARGATE',
+      );
+      const statuses = new Map(
+        onInstances
+          ? (await this.#deps.instances.listLive(cluster)).map((i) => [i.id, i.status] as const)
+          : [],
+      );
+      const tasks = records.map((task) => toServiceTask(task, statuses));
       const plan = planService(service, tasks, {
         now: this.#deps.clock.now(),
         newDeploymentId,
@@ -269,33 +294,31 @@ class ServiceScheduler {
     plan: ServicePlan,
     placementFailures: readonly { reason?: string }[],
   ): Promise<void> {
-    const now = new Date(this.#deps.clock.now()).toISOString();
-    const arn = serviceArn(this.#deps.arns, service.cluster, service.name);
-    const events: EcsEvent[] = plan.deploymentChanges.map((change) => ({
-      detailType: 'ECS Deployment State Change',
-      resources: [arn],
-      detail: {
-        eventType: change.eventName === 'SERVICE_DEPLOYMENT_FAILED' ? 'ERROR' : 'INFO',
-        eventName: change.eventName,
-        deploymentId: change.deploymentId,
-        updatedAt: now,
-        reason: change.reason,
-      },
-    }));
-    const action = (eventType: string, eventName: string, reason?: string): EcsEvent => ({
-      detailType: 'ECS Service Action',
-      resources: [arn],
-      detail: {
-        eventType,
-        eventName,
-        clusterArn: clusterArn(this.#deps.arns, service.cluster),
-        createdAt: now,
-        ...(reason === undefined ? {} : { reason }),
-      },
-    });
-    if (plan.becameSteady) events.push(action('INFO', 'SERVICE_STEADY_STATE'));
+    const now = this.#deps.clock.now();
+    const { arns } = this.#deps;
+    const events: EcsEvent[] = plan.deploymentChanges.map((change) =>
+      deploymentStateChange(arns, service, change, now),
+    );
+    if (plan.becameSteady) {
+      events.push(
+        serviceAction(arns, service, { eventType: 'INFO', eventName: 'SERVICE_STEADY_STATE' }, now),
+      );
+    }
     const failure = placementFailures[0];
-    if (failure) events.push(action('ERROR', 'SERVICE_TASK_PLACEMENT_FAILURE', failure.reason));
+    if (failure) {
+      events.push(
+        serviceAction(
+          arns,
+          service,
+          {
+            eventType: 'ERROR',
+            eventName: 'SERVICE_TASK_PLACEMENT_FAILURE',
+            reason: failure.reason,
+          },
+          now,
+        ),
+      );
+    }
     if (events.length > 0) await this.#deps.events.publish(events);
   }
 }

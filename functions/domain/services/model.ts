@@ -92,8 +92,15 @@ interface ServiceTask {
   readonly lastStatus: string;
   readonly desiredStatus: 'RUNNING' | 'STOPPED';
   readonly startedAt?: number | undefined;
+  readonly stoppedAt?: number | undefined;
   readonly containerInstanceId?: string | undefined;
   readonly availabilityZone?: string | undefined;
+  /**
+   * Its instance: ACTIVE, DRAINING (its tasks are replaced within the
+   * deployment's bounds), or LOST (deregistered: the task is replaced and
+   * no longer counts). Tasks without an instance of the user's are ACTIVE.
+   */
+  readonly instance: 'ACTIVE' | 'DRAINING' | 'LOST';
 }
 
 /** ECS's defaults for REPLICA services without a deployment configuration. */

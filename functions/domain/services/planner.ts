@@ -52,7 +52,11 @@ interface ServicePlan {
 }
 
 const isStopped = (task: ServiceTask) => task.lastStatus === 'STOPPED';
-const isLive = (task: ServiceTask) => !isStopped(task) && task.desiredStatus === 'RUNNING';
+/** A task on a deregistered instance: replaced, and no longer taking room. */
+const isLost = (task: ServiceTask) => task.instance === 'LOST';
+/** Takes room until it is STOPPED (being stopped included). */
+const isOccupying = (task: ServiceTask) => !isStopped(task) && !isLost(task);
+const isLive = (task: ServiceTask) => isOccupying(task) && task.desiredStatus === 'RUNNING';
 const isHealthy = (task: ServiceTask) => isLive(task) && task.lastStatus === 'RUNNING';
 /** A task that stopped without ever running (the circuit breaker counts these). */
 const failedToStart = (task: ServiceTask) => isStopped(task) && task.startedAt === undefined;
@@ -73,6 +77,36 @@ const minimumHealthyTasks = (service: ServiceRecord): number =>
  */
 const circuitBreakerThreshold = (desiredCount: number): number =>
   Math.min(200, Math.max(10, Math.ceil(desiredCount / 2)));
+
+/** Consecutive failed starts after which the scheduler waits between launches. */
+const THROTTLE_AFTER = 3;
+const THROTTLE_BASE_MS = 5_000;
+const THROTTLE_MAX_MS = 15 * 60_000;
+
+/**
+ * Until when a deployment whose tasks keep failing to start waits before it
+ * launches again: after 3 failed starts in a row (none RUNNING since), 5 s,
+ * then twice as long after each further failure, at most 15 minutes (ECS's
+ * service throttle logic). Undefined when it need not wait.
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-throttle-logic.html
+ */
+const throttledUntil = (
+  deploymentId: string,
+  tasks: readonly ServiceTask[],
+): number | undefined => {
+  const own = tasks.filter((task) => task.deploymentId === deploymentId);
+  const lastStart = Math.max(0, ...own.map((task) => task.startedAt ?? 0));
+  const failures = own
+    .filter((task) => failedToStart(task) && (task.stoppedAt ?? 0) >= lastStart)
+    .map((task) => task.stoppedAt ?? 0);
+  if (failures.length < THROTTLE_AFTER) return undefined;
+  const wait = Math.min(
+    THROTTLE_MAX_MS,
+    THROTTLE_BASE_MS * 2 ** Math.min(20, failures.length - THROTTLE_AFTER),
+  );
+  return Math.max(...failures) + wait;
+};
 
 const sameLaunch = (a: ServiceLaunch, b: ServiceLaunch): boolean =>
   JSON.stringify(launchOf(a)) === JSON.stringify(launchOf(b));
@@ -215,36 +249,50 @@ const planService = (
 
   const [primary, ...olds] = deployments;
   const live = tasks.filter(isLive);
-  const occupying = tasks.filter((task) => !isStopped(task));
+  const occupying = tasks.filter(isOccupying);
   const stops: ServiceTask[] = [];
   const launches: PlannedLaunch[] = [];
 
   if (current.status !== 'ACTIVE' || !primary) {
     // DeleteService: every task goes; the service is INACTIVE once none is left.
-    stops.push(...live);
+    stops.push(...live, ...tasks.filter((task) => isLost(task) && !isStopped(task)));
   } else if (current.schedulingStrategy === 'REPLICA') {
     const desired = current.desiredCount;
-    const primaryLive = live.filter((task) => task.deploymentId === primary.id);
-    const oldLive = live.filter((task) => task.deploymentId !== primary.id);
-    // Old deployments' tasks that are not RUNNING serve nothing: they go at once.
-    stops.push(...oldLive.filter((task) => !isHealthy(task)));
+    // A lost task is told to stop (its workflow settles it) and replaced.
+    stops.push(...tasks.filter((t) => isLost(t) && !isStopped(t) && t.desiredStatus === 'RUNNING'));
+    // What stays: the primary deployment's tasks on ACTIVE instances. The
+    // rest retires — old deployments' tasks and those on DRAINING instances.
+    const staying = live.filter(
+      (task) => task.deploymentId === primary.id && task.instance === 'ACTIVE',
+    );
+    const retiring = live.filter((task) => !staying.includes(task));
+    // Retiring tasks that are not RUNNING serve nothing: they go at once.
+    stops.push(...retiring.filter((task) => !isHealthy(task)));
     // A scale-in of the primary deployment.
-    if (primaryLive.length > desired) {
-      stops.push(...chooseToStop(primaryLive, primaryLive.length - desired, live));
+    if (staying.length > desired) {
+      stops.push(...chooseToStop(staying, staying.length - desired, live));
     }
-    // Old RUNNING tasks go while more than the minimum stay healthy.
+    // Retiring RUNNING tasks go while more than the minimum stay healthy.
     const healthyLeft = live.filter(isHealthy).filter((task) => !stops.includes(task)).length;
-    const oldRunning = oldLive.filter(isHealthy);
+    const retiringRunning = retiring.filter(isHealthy);
     const stoppable = Math.max(0, healthyLeft - minimumHealthyTasks(current));
-    stops.push(...chooseToStop(oldRunning, Math.min(stoppable, oldRunning.length), live));
-    // New tasks fill the room that the maximum leaves.
+    stops.push(...chooseToStop(retiringRunning, Math.min(stoppable, retiringRunning.length), live));
+    // New tasks fill the room that the maximum leaves, unless the deployment
+    // failed or its tasks keep failing to start (then it waits, longer each time).
     const room = maximumTasks(current) - occupying.length;
-    const wanted = desired - primaryLive.length;
-    const count = primary.rolloutState === 'FAILED' ? 0 : Math.max(0, Math.min(wanted, room));
+    const wanted = desired - staying.length;
+    const waitUntil = breaker.enable ? undefined : throttledUntil(primary.id, tasks);
+    const throttled = waitUntil !== undefined && now < waitUntil && wanted > 0;
+    if (throttled) {
+      messages.push(`${serviceTag} is unable to consistently start tasks successfully.`);
+    }
+    const count =
+      primary.rolloutState === 'FAILED' || throttled ? 0 : Math.max(0, Math.min(wanted, room));
     if (count > 0) launches.push({ deploymentId: primary.id, launch: launchOf(primary), count });
     const stuck =
       wanted > 0 &&
       count === 0 &&
+      !throttled &&
       stops.length === 0 &&
       primary.rolloutState !== 'FAILED' &&
       occupying.every((task) => isHealthy(task));
@@ -269,7 +317,7 @@ const planService = (
     launches.length === 0 &&
     stops.length === 0 &&
     occupying.length === current.desiredCount &&
-    occupying.every(isHealthy) &&
+    occupying.every((task) => isHealthy(task) && task.instance === 'ACTIVE') &&
     primary.runningCount === current.desiredCount;
   if (steady && primary && primary.rolloutState === 'IN_PROGRESS') {
     nextPrimary = {
@@ -321,4 +369,5 @@ export {
   minimumHealthyTasks,
   planService,
   sameLaunch,
+  throttledUntil,
 };

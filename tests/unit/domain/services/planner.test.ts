@@ -73,6 +73,7 @@ const task = (deploymentId: string, lastStatus: string, overrides: Partial<Servi
     deploymentId,
     lastStatus,
     desiredStatus: 'RUNNING',
+    instance: 'ACTIVE',
     ...(lastStatus === 'RUNNING' ? { startedAt: NOW } : {}),
     ...overrides,
   } satisfies ServiceTask;
@@ -283,6 +284,79 @@ describe('planService for a REPLICA service', () => {
   });
 });
 
+describe('planService with instances draining or lost, and tasks failing to start', () => {
+  it('replaces the tasks of a DRAINING instance within the bounds', () => {
+    const onDraining = [1, 2].map(() => task('ecs-svc/1', 'RUNNING', { instance: 'DRAINING' }));
+    const elsewhere = [1, 2].map(() => task('ecs-svc/1', 'RUNNING'));
+    const result = plan(service(), [...onDraining, ...elsewhere]);
+    // 100%/200%: two replacements first; nothing stops while only 4 are healthy.
+    expect(result.launches).toEqual([{ deploymentId: 'ecs-svc/1', launch: launch(1), count: 2 }]);
+    expect(result.stops).toEqual([]);
+    const replaced = [1, 2].map(() => task('ecs-svc/1', 'RUNNING'));
+    const next = plan(service(), [...onDraining, ...elsewhere, ...replaced]);
+    expect(next.stops.map((stop) => stop.taskId).sort()).toEqual(
+      onDraining.map((t) => t.id).sort(),
+    );
+    expect(next.launches).toEqual([]);
+  });
+
+  it('stops a PENDING task of a DRAINING instance at once', () => {
+    const pending = task('ecs-svc/1', 'PENDING', { instance: 'DRAINING' });
+    const result = plan(service({ desiredCount: 1 }), [pending]);
+    expect(result.stops.map((stop) => stop.taskId)).toEqual([pending.id]);
+    expect(result.launches).toEqual([{ deploymentId: 'ecs-svc/1', launch: launch(1), count: 1 }]);
+  });
+
+  it('replaces a task whose instance was deregistered, without counting it', () => {
+    const lost = task('ecs-svc/1', 'RUNNING', { instance: 'LOST' });
+    const others = [1, 2, 3].map(() => task('ecs-svc/1', 'RUNNING'));
+    const result = plan(
+      service({
+        deploymentConfiguration: {
+          minimumHealthyPercent: 100,
+          maximumPercent: 100,
+          circuitBreaker: { enable: false, rollback: false },
+        },
+      }),
+      [lost, ...others],
+    );
+    expect(result.stops.map((stop) => stop.taskId)).toEqual([lost.id]);
+    expect(result.launches).toEqual([{ deploymentId: 'ecs-svc/1', launch: launch(1), count: 1 }]);
+  });
+
+  it.each([
+    // failed starts in a row, seconds since the last one, whether it waits
+    [2, 0, false],
+    [3, 4, true],
+    [3, 6, false],
+    [4, 9, true],
+    [4, 11, false],
+    [20, 899, true],
+    [20, 901, false],
+  ])('after %i failed starts, %i s after the last, waits: %s', (failures, since, waits) => {
+    const failed = Array.from({ length: failures }, (_, i) =>
+      task('ecs-svc/1', 'STOPPED', {
+        desiredStatus: 'STOPPED',
+        stoppedAt: NOW - since * 1000 - i * 10,
+      }),
+    );
+    const result = plan(service({ desiredCount: 1 }), failed);
+    expect(result.launches.length === 0).toBe(waits);
+    expect(
+      result.messages.includes('(service web) is unable to consistently start tasks successfully.'),
+    ).toBe(waits);
+  });
+
+  it('does not wait once a task of the deployment ran after the failures', () => {
+    const failed = [1, 2, 3].map(() =>
+      task('ecs-svc/1', 'STOPPED', { desiredStatus: 'STOPPED', stoppedAt: NOW - 1000 }),
+    );
+    const ran = task('ecs-svc/1', 'RUNNING', { startedAt: NOW - 500 });
+    const result = plan(service({ desiredCount: 2 }), [...failed, ran]);
+    expect(result.launches).toEqual([{ deploymentId: 'ecs-svc/1', launch: launch(1), count: 1 }]);
+  });
+});
+
 describe('chooseToStop', () => {
   it('takes from the zone, then the instance, with the most tasks', () => {
     const a1 = task('d', 'RUNNING', { availabilityZone: 'a', containerInstanceId: 'i1' });
@@ -309,6 +383,8 @@ describe('the bounds hold whatever happens between two plans', () => {
     | { kind: 'finish-stop'; index: number }
     | { kind: 'crash'; index: number }
     | { kind: 'fail-start'; index: number }
+    | { kind: 'drain'; index: number }
+    | { kind: 'lose'; index: number }
     | { kind: 'deploy' }
     | { kind: 'scale'; desired: number };
 
@@ -323,6 +399,8 @@ describe('the bounds hold whatever happens between two plans', () => {
       weight: 1,
       arbitrary: fc.record({ kind: fc.constant('fail-start' as const), index: fc.nat(40) }),
     },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('drain' as const), index: fc.nat(40) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('lose' as const), index: fc.nat(40) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('deploy' as const) }) },
     {
       weight: 1,
@@ -351,10 +429,7 @@ describe('the bounds hold whatever happens between two plans', () => {
           let tasks: ServiceTask[] = [];
           let seq = 0;
           const step = () => {
-            const before = {
-              occupying: tasks.filter((t) => t.lastStatus !== 'STOPPED').length,
-              healthy: tasks.filter(isHealthy).length,
-            };
+            const before = { healthy: tasks.filter(isHealthy).length };
             const result = planService(record, tasks, {
               now: NOW,
               newDeploymentId: () => `ecs-svc/${++deploymentSeq}`,
@@ -371,11 +446,14 @@ describe('the bounds hold whatever happens between two plans', () => {
                   deploymentId: planned.deploymentId,
                   lastStatus: 'PROVISIONING',
                   desiredStatus: 'RUNNING',
+                  instance: 'ACTIVE',
                 });
               }
             }
             record = result.service;
-            const occupying = tasks.filter((t) => t.lastStatus !== 'STOPPED').length;
+            const occupying = tasks.filter(
+              (t) => t.lastStatus !== 'STOPPED' && t.instance !== 'LOST',
+            ).length;
             const healthy = tasks.filter(isHealthy).length;
             if (result.launches.length > 0)
               expect(occupying).toBeLessThanOrEqual(maximumTasks(record));
@@ -409,6 +487,10 @@ describe('the bounds hold whatever happens between two plans', () => {
                 target.lastStatus !== 'STOPPED'
               ) {
                 replace({ ...target, lastStatus: 'STOPPED', desiredStatus: 'STOPPED' });
+              } else if (event.kind === 'drain' && target && target.instance === 'ACTIVE') {
+                replace({ ...target, instance: 'DRAINING' });
+              } else if (event.kind === 'lose' && target) {
+                replace({ ...target, instance: 'LOST' });
               } else if (event.kind === 'deploy') {
                 revision += 1;
                 deploymentSeq += 1;
@@ -438,17 +520,24 @@ describe('the bounds hold whatever happens between two plans', () => {
           }
           const final = step();
           const primary = record.deployments[0];
-          // Some settings leave a roll no way forward (desired 1 at 100%/100%, or 50%/150%,
-          // which round to 1 and 1): ECS then says so, and so must Berth.
+          // Some settings leave a roll or a drain no way forward (desired 1 at 100%/100%,
+          // or 50%/150%, which round to 1 and 1): ECS then says so, and so must Berth.
           const canMove =
             maximumTasks(record) > record.desiredCount ||
             minimumHealthyTasks(record) < record.desiredCount;
-          if (!canMove && record.deployments.length > 1) {
+          const retiring =
+            record.deployments.length > 1 ||
+            tasks.some((t) => isHealthy(t) && t.instance === 'DRAINING');
+          if (!canMove && retiring) {
             expect(final.messages[0]).toMatch(/unable to stop or start tasks during a deployment/);
             return;
           }
           expect(record.deployments).toHaveLength(1);
-          expect(tasks.filter(isHealthy).every((t) => t.deploymentId === primary?.id)).toBe(true);
+          expect(
+            tasks
+              .filter(isHealthy)
+              .every((t) => t.deploymentId === primary?.id && t.instance === 'ACTIVE'),
+          ).toBe(true);
           expect(tasks.filter(isHealthy)).toHaveLength(record.desiredCount);
           expect(final.launches).toEqual([]);
           expect(final.stops).toEqual([]);

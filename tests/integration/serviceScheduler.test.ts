@@ -1,0 +1,132 @@
+import { CreateClusterCommand } from '@aws-sdk/client-ecs';
+import { DynamoDbContainerInstanceRepository } from '../../functions/adapters/dynamodb/DynamoDbContainerInstanceRepository';
+import { DynamoDbServiceRepository } from '../../functions/adapters/dynamodb/DynamoDbServiceRepository';
+import {
+  createDocumentClient,
+  DynamoDbTable,
+} from '../../functions/adapters/dynamodb/DynamoDbTable';
+import type { EcsEvent } from '../../functions/domain/ports/EventPublisher';
+import type { TaskRepository } from '../../functions/domain/ports/TaskRepository';
+import {
+  DEFAULT_DEPLOYMENT_CONFIGURATION,
+  type ServiceRecord,
+} from '../../functions/domain/services/model';
+import { ServiceScheduler } from '../../functions/domain/services/ServiceScheduler';
+import type { TaskRecord } from '../../functions/domain/tasks/model';
+import type { TaskLauncher } from '../../functions/domain/tasks/TaskLauncher';
+import type { TaskLifecycle } from '../../functions/domain/tasks/TaskLifecycle';
+import { credentials, ecsClient, uniqueName } from '../helpers/clients';
+
+/**
+ * The scheduler's lease against the stack's DynamoDB Local, with many
+ * schedulers in one process at once (serverless-offline runs one invocation
+ * of a function at a time; Lambda does not). The tasks they launch are kept
+ * in memory and appear only after a delay, which widens the window in which
+ * two schedulers without a lease would both launch.
+ */
+
+// The adapters take their credentials from the environment, as in Lambda.
+process.env.AWS_ACCESS_KEY_ID ??= credentials.accessKeyId;
+process.env.AWS_SECRET_ACCESS_KEY ??= credentials.secretAccessKey;
+const table = new DynamoDbTable(
+  createDocumentClient({ region: 'us-east-1', endpoint: process.env.BERTH_TEST_DYNAMODB_URL }),
+  'berth-local-resources',
+);
+
+const newService = (cluster: string, name: string, desiredCount: number): ServiceRecord => ({
+  cluster,
+  name,
+  status: 'ACTIVE',
+  schedulingStrategy: 'REPLICA',
+  desiredCount,
+  runningCount: 0,
+  pendingCount: 0,
+  deploymentConfiguration: DEFAULT_DEPLOYMENT_CONFIGURATION,
+  deployments: [
+    {
+      id: 'ecs-svc/1000000000000000001',
+      status: 'PRIMARY',
+      family: 'web',
+      revision: 1,
+      launchType: 'EC2',
+      placementConstraints: [],
+      placementStrategy: [],
+      desiredCount,
+      runningCount: 0,
+      pendingCount: 0,
+      failedTasks: 0,
+      rolloutState: 'IN_PROGRESS',
+      rolloutStateReason: 'ECS deployment ecs-svc/1000000000000000001 in progress.',
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+    },
+  ],
+  loadBalancers: [],
+  propagateTags: 'NONE',
+  enableECSManagedTags: false,
+  tags: [],
+  events: [],
+  steady: false,
+  createdAt: Date.now(),
+  version: 1,
+});
+
+describe('The service scheduler under concurrent wake-ups', () => {
+  const ecs = ecsClient();
+  afterAll(() => ecs.destroy());
+
+  it('twenty schedulers woken at once launch exactly the desired count, and the last wake-up is served', async () => {
+    // Prepare
+    const cluster = uniqueName('lease');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const name = uniqueName('web');
+    const services = new DynamoDbServiceRepository(table);
+    expect((await services.create(newService(cluster, name, 5))).outcome).toBe('created');
+    const launched: TaskRecord[] = [];
+    let launchedCalls = 0;
+    const tasks = {
+      listForService: async () => [...launched],
+    } as unknown as TaskRepository;
+    const launcher = {
+      run: async (body: { count: number; startedBy: string }) => {
+        launchedCalls += 1;
+        const made = Array.from({ length: body.count }, (_, i) => ({
+          id: `t${launchedCalls}-${i}`,
+          cluster,
+          group: `service:${name}`,
+          startedBy: body.startedBy,
+          lastStatus: 'PENDING',
+          desiredStatus: 'RUNNING',
+          launchType: 'EC2',
+        }));
+        // The new tasks show up a little later, as a read of an index may.
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        launched.push(...(made as unknown as TaskRecord[]));
+        return { tasks: made.map((t) => ({ taskArn: `arn/${t.id}` })), failures: [] };
+      },
+    } as unknown as TaskLauncher;
+    const published: EcsEvent[] = [];
+    const scheduler = new ServiceScheduler({
+      services,
+      tasks,
+      instances: new DynamoDbContainerInstanceRepository(table),
+      launcher,
+      lifecycle: {} as TaskLifecycle,
+      events: { publish: async (events) => void published.push(...events) },
+      clock: { now: () => Date.now() },
+      arns: { accountId: '000000000000', region: 'us-east-1' },
+    });
+
+    // Act
+    await Promise.all(Array.from({ length: 20 }, () => scheduler.reconcile(cluster, name)));
+
+    // Assert: five launched, and the service says so; nobody holds the lease any more
+    expect(launched).toHaveLength(5);
+    const service = await services.get(cluster, name);
+    expect(service?.pendingCount).toBe(5);
+    expect(service?.events.filter((event) => event.message.includes('has started')).length).toBe(1);
+    expect(await services.tryLease(cluster, name, 'probe', Date.now() + 1000, Date.now())).toBe(
+      'acquired',
+    );
+  });
+});
