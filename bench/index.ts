@@ -13,6 +13,7 @@ import { benchColdStart } from './coldstart';
 import { benchBurst, benchDocker, benchE2e } from './e2e';
 import { benchFargate } from './fargate';
 import { benchPlacement } from './placement';
+import { benchService } from './service';
 import { type BenchEndpoints, ecsClient, noter, percentile, print } from './shared';
 
 /**
@@ -25,6 +26,9 @@ import { type BenchEndpoints, ecsClient, noter, percentile, print } from './shar
  * - `api`: latency through `@aws-sdk/client-ecs`.
  * - `e2e`: RunTask → RUNNING on 10 real agents, process runtime.
  * - `burst`: 200 tasks asked for at once (20 RunTask calls of 10) on 10 agents.
+ * - `service`: a service of 500 tasks on 25 agents, from 0 to steady, then a
+ *   roll to a new revision (200 % / 50 %) with the bounds checked on every
+ *   task event.
  * - `fargate`: RunTask (FARGATE) → RUNNING, hosts from the stack's capacity
  *   host: `fargate.process.*` on a stack started with
  *   BERTH_CONTAINER_RUNTIME=process, then `fargate.docker.*` on one started
@@ -218,6 +222,7 @@ const PARTS: Record<string, () => Promise<void>> = {
   api: () => withStack('api', PROCESS_STACK, ({ url }) => benchApi(url)),
   e2e: () => withStack('e2e', PROCESS_STACK, (target) => benchE2e(endpointsOf(target))),
   burst: () => withStack('burst', PROCESS_STACK, (target) => benchBurst(endpointsOf(target))),
+  service: () => withStack('service', PROCESS_STACK, (target) => benchService(endpointsOf(target))),
   fargate: benchFargateParts,
   docker: benchDockerPart,
   coldstart: benchColdStart,

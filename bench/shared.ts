@@ -261,6 +261,10 @@ const treeCpuMs = (rootPid: number): Map<string, number> => {
   return byRole;
 };
 
+/** CPU time (ms) of the stack's whole process tree (every role together). */
+const stackCpuMs = (rootPid: number): number =>
+  [...treeCpuMs(rootPid).values()].reduce((sum, ms) => sum + ms, 0);
+
 /** The CPU spent between two `treeCpuMs` readings, per role. */
 const cpuSpent = (before: Map<string, number>, after: Map<string, number>): Map<string, number> =>
   new Map([...after].map(([role, ms]) => [role, ms - (before.get(role) ?? 0)]));
@@ -596,4 +600,4 @@ const stopTasks = async (
 };
 
 export type { BenchEndpoints, RunTaskBenchOptions };
-export { benchRunTask, CONCURRENCY, ecsClient, noter, percentile, print };
+export { benchRunTask, CONCURRENCY, ecsClient, noter, percentile, print, stackCpuMs };

@@ -183,6 +183,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
       launcher: tasks.launcher,
       lifecycle: tasks.lifecycle,
       events,
+      waker: serviceWaker,
       clock,
       arns,
     }),

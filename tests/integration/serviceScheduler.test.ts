@@ -86,6 +86,8 @@ describe('The service scheduler under concurrent wake-ups', () => {
     let launchedCalls = 0;
     const tasks = {
       listForService: async () => [...launched],
+      getMany: async (_cluster: string, ids: readonly string[]) =>
+        launched.filter((task) => ids.includes(task.id)),
     } as unknown as TaskRepository;
     const launcher = {
       run: async (body: { count: number; startedBy: string }) => {
@@ -113,6 +115,7 @@ describe('The service scheduler under concurrent wake-ups', () => {
       launcher,
       lifecycle: {} as TaskLifecycle,
       events: { publish: async (events) => void published.push(...events) },
+      waker: { wake: async () => undefined },
       clock: { now: () => Date.now() },
       arns: { accountId: '000000000000', region: 'us-east-1' },
     });
@@ -128,5 +131,48 @@ describe('The service scheduler under concurrent wake-ups', () => {
     expect(await services.tryLease(cluster, name, 'probe', Date.now() + 1000, Date.now())).toBe(
       'acquired',
     );
+  });
+
+  it('does not launch again what an index that lags its writes does not show yet', async () => {
+    // Prepare: an index that never shows the service's tasks (a GSI behind its writes)
+    const cluster = uniqueName('lag');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const name = uniqueName('web');
+    const services = new DynamoDbServiceRepository(table);
+    await services.create(newService(cluster, name, 3));
+    const launched: TaskRecord[] = [];
+    const scheduler = new ServiceScheduler({
+      services,
+      tasks: {
+        listForService: async () => [],
+        getMany: async (_cluster: string, ids: readonly string[]) =>
+          launched.filter((task) => ids.includes(task.id)),
+      } as unknown as TaskRepository,
+      instances: new DynamoDbContainerInstanceRepository(table),
+      launcher: {
+        run: async (body: { count: number; startedBy: string }) => {
+          const made = Array.from({ length: body.count }, (_, i) => ({
+            id: `t${launched.length + i}`,
+            startedBy: body.startedBy,
+            lastStatus: 'PENDING',
+            desiredStatus: 'RUNNING',
+            launchType: 'EC2',
+          }));
+          launched.push(...(made as unknown as TaskRecord[]));
+          return { tasks: made.map((t) => ({ taskArn: `arn/${t.id}` })), failures: [] };
+        },
+      } as unknown as TaskLauncher,
+      lifecycle: {} as TaskLifecycle,
+      events: { publish: async () => undefined },
+      waker: { wake: async () => undefined },
+      clock: { now: () => Date.now() },
+      arns: { accountId: '000000000000', region: 'us-east-1' },
+    });
+
+    // Act: woken three times, one after the other
+    for (let i = 0; i < 3; i += 1) await scheduler.reconcile(cluster, name);
+
+    // Assert
+    expect(launched).toHaveLength(3);
   });
 });

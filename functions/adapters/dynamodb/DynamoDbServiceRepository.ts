@@ -256,6 +256,35 @@ class DynamoDbServiceRepository implements ServiceRepository {
     );
     return cleared.failed ? 'released' : 'again';
   }
+
+  async renewLease(cluster: string, name: string, owner: string, until: number): Promise<boolean> {
+    const outcome = await this.table.conditional(() =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: serviceKey(cluster, name),
+          ConditionExpression: 'leaseOwner = :owner',
+          UpdateExpression: 'SET leaseUntil = :until',
+          ExpressionAttributeValues: { ':owner': owner, ':until': until },
+        }),
+      ),
+    );
+    return !outcome.failed;
+  }
+
+  async dropLease(cluster: string, name: string, owner: string): Promise<void> {
+    await this.table.conditional(() =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: serviceKey(cluster, name),
+          ConditionExpression: 'leaseOwner = :owner',
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil, wakeAgain',
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      ),
+    );
+  }
 }
 
 export { DynamoDbServiceRepository };

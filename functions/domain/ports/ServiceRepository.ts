@@ -45,6 +45,10 @@ interface ServiceRepository {
   markWake(cluster: string, name: string, now: number): Promise<boolean>;
   /** Lets the lease go, unless a wake-up was marked: then clears the mark and says `again`. */
   releaseLease(cluster: string, name: string, owner: string): Promise<'released' | 'again'>;
+  /** Keeps the lease until `until`; false when it is no longer the owner's. */
+  renewLease(cluster: string, name: string, owner: string, until: number): Promise<boolean>;
+  /** Lets the lease go whatever was marked (the caller hands the work over). */
+  dropLease(cluster: string, name: string, owner: string): Promise<void>;
 }
 
 export type { CreateServiceResult, ListServicesQuery, ServiceRepository };

@@ -6,6 +6,7 @@ import type { Clock } from '../ports/Clock';
 import type { ContainerInstanceRepository } from '../ports/ContainerInstanceRepository';
 import type { EcsEvent, EventPublisher } from '../ports/EventPublisher';
 import type { ServiceRepository } from '../ports/ServiceRepository';
+import type { ServiceWaker } from '../ports/ServiceWaker';
 import type { TaskRepository } from '../ports/TaskRepository';
 import type { TaskRecord } from '../tasks/model';
 import type { TaskLauncher } from '../tasks/TaskLauncher';
@@ -40,14 +41,23 @@ interface ServiceSchedulerDependencies {
   readonly launcher: TaskLauncher;
   readonly lifecycle: TaskLifecycle;
   readonly events: EventPublisher;
+  /** Wakes the scheduler again (in a fresh invocation) when one runs out of time. */
+  readonly waker: ServiceWaker;
   readonly clock: Clock;
   readonly arns: ArnContext;
 }
 
-/** How long a lease holds if its scheduler dies (a Lambda times out at 29 s). */
+/** How long a lease holds if its scheduler dies; renewed every round. */
 const LEASE_MS = 60_000;
-/** Rounds one wake-up may run while wake-ups keep arriving; the sweep does the rest. */
-const MAX_ROUNDS = 20;
+/**
+ * How long one invocation works on a service before it hands over to a
+ * fresh one (its function times out at 60 s).
+ */
+const WORK_BUDGET_MS = 20_000;
+/** How long launched tasks are also read by key (longer than any index lag). */
+const RECENT_LAUNCH_MS = 60_000;
+/** Tasks one round launches at most (a round is one read, one plan, one write). */
+const LAUNCHES_PER_ROUND = 100;
 /** RunTask starts at most 10 tasks per call. */
 const LAUNCH_BATCH = 10;
 /** ECS does not repeat a service event message within six hours. */
@@ -108,6 +118,16 @@ const placementMessage = (service: string, failure: { arn?: string; reason?: str
   return `${lead} Reason: No Container Instances were found in your cluster. ${tail}`;
 };
 
+/** The launches of a plan, cut to `most` tasks in all. */
+const capLaunches = (launches: readonly PlannedLaunch[], most: number): PlannedLaunch[] => {
+  let left = most;
+  return launches.flatMap((launch) => {
+    const count = Math.min(launch.count, left);
+    left -= count;
+    return count > 0 ? [{ ...launch, count }] : [];
+  });
+};
+
 class ServiceScheduler {
   readonly #deps: ServiceSchedulerDependencies;
 
@@ -128,13 +148,27 @@ class ServiceScheduler {
       else if (await this.#deps.services.markWake(cluster, name, now)) return;
     }
     if (!acquired) return;
+    const started = this.#deps.clock.now();
     try {
-      for (let round = 0; round < MAX_ROUNDS; round += 1) {
-        await this.#round(cluster, name);
-        if ((await this.#deps.services.releaseLease(cluster, name, owner)) === 'released') return;
+      for (;;) {
+        const now = this.#deps.clock.now();
+        if (!(await this.#deps.services.renewLease(cluster, name, owner, now + LEASE_MS))) return;
+        const { more } = await this.#round(cluster, name);
+        if (
+          !more &&
+          (await this.#deps.services.releaseLease(cluster, name, owner)) === 'released'
+        ) {
+          return;
+        }
+        if (this.#deps.clock.now() - started > WORK_BUDGET_MS) {
+          // Hand over to a fresh invocation rather than run into this one's timeout.
+          await this.#deps.services.dropLease(cluster, name, owner);
+          await this.#deps.waker.wake(cluster, name);
+          return;
+        }
       }
     } catch (error) {
-      await this.#deps.services.releaseLease(cluster, name, owner).catch(() => undefined);
+      await this.#deps.services.dropLease(cluster, name, owner).catch(() => undefined);
       throw error;
     }
   }
@@ -146,11 +180,12 @@ class ServiceScheduler {
     return live.length;
   }
 
-  async #round(cluster: string, name: string): Promise<void> {
+  /** One read, plan, act and write; `more` when the plan had more to launch than one round does. */
+  async #round(cluster: string, name: string): Promise<{ more: boolean }> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const service = await this.#deps.services.get(cluster, name);
-      if (!service || service.status === 'INACTIVE') return;
-      const records = await this.#deps.tasks.listForService(cluster, name);
+      if (!service || service.status === 'INACTIVE') return { more: false };
+      const records = await this.#tasksOf(service);
       const onInstances = records.some(
         (task) => task.containerInstanceId !== undefined && task.launchType !== 'FARGATE',
       );
@@ -165,14 +200,30 @@ class ServiceScheduler {
         newDeploymentId,
       });
       const stopped = await this.#stop(service, plan);
-      const launched = await this.#launch(service, plan.launches);
+      const capped = capLaunches(plan.launches, LAUNCHES_PER_ROUND);
+      const launched = await this.#launch(service, capped);
       const next = this.#record(service, plan, stopped, launched);
       // A user's change since the read wins; the next attempt plans again from it.
       if (await this.#deps.services.save(next, service)) {
         await this.#publish(next, plan, launched.placementFailures);
-        return;
+        const planned = plan.launches.reduce((sum, launch) => sum + launch.count, 0);
+        return {
+          more: launched.placementFailures.length === 0 && planned > launched.started.length,
+        };
       }
     }
+    return { more: true };
+  }
+
+  /** The service's tasks: its index, and by key those it launched lately that the index may lag. */
+  async #tasksOf(service: ServiceRecord): Promise<TaskRecord[]> {
+    const indexed = await this.#deps.tasks.listForService(service.cluster, service.name);
+    const seen = new Set(indexed.map((task) => task.id));
+    const missing = (service.recentLaunches ?? [])
+      .map((launch) => launch.id)
+      .filter((id) => !seen.has(id));
+    if (missing.length === 0) return indexed;
+    return [...indexed, ...(await this.#deps.tasks.getMany(service.cluster, missing))];
   }
 
   async #stop(service: ServiceRecord, plan: ServicePlan): Promise<string[]> {
@@ -279,9 +330,14 @@ class ServiceScheduler {
     const deployments = primary
       ? [{ ...primary, pendingCount: primary.pendingCount + launchedPending }, ...rest]
       : rest;
+    const recentLaunches = [
+      ...launched.started.map((id) => ({ id, at: now })),
+      ...(service.recentLaunches ?? []).filter((launch) => now - launch.at < RECENT_LAUNCH_MS),
+    ];
     return {
       ...plan.service,
       deployments,
+      recentLaunches,
       pendingCount: plan.service.pendingCount + launchedPending,
       events: [...added, ...service.events].slice(0, MAX_SERVICE_EVENTS),
       version: service.version + 1,

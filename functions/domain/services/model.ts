@@ -80,6 +80,12 @@ interface ServiceRecord {
   readonly events: ServiceEventRecord[];
   /** Whether the scheduler last found the service at its desired state (to say so once). */
   readonly steady: boolean;
+  /**
+   * Tasks the scheduler launched in the last minute: a read of the tasks'
+   * index may not show them yet (a DynamoDB GSI lags its writes), so the
+   * scheduler reads these by key too and never launches them twice.
+   */
+  readonly recentLaunches?: { readonly id: string; readonly at: number }[] | undefined;
   readonly createdAt: number;
   readonly version: number;
 }
