@@ -184,6 +184,14 @@ const createDependencies = (config: BerthConfig): Dependencies => {
       lifecycle: tasks.lifecycle,
       events,
       waker: serviceWaker,
+      // memberOf expressions in the cluster query language; distinctInstance holds by nature.
+      meetsConstraints: (record, constraints) =>
+        constraints.every(
+          (constraint) =>
+            constraint.type !== 'memberOf' ||
+            constraint.expression === undefined ||
+            evaluate(parseExpression(constraint.expression), viewOf(record)),
+        ),
       clock,
       arns,
     }),

@@ -48,6 +48,9 @@ const message = async (
   if (!owner) return reply(404, 'unknown connection');
   const tasks = await deps.tasks.reports.tasksForInstance(owner.cluster, owner.id);
   await deps.agents.push(connectionId, tasks);
+  // A (re)connected agent can take tasks again: the cluster's services hear now,
+  // once its socket is known to work (a push on a socket still connecting would fail).
+  if (action === 'sync') await deps.containerInstances.agentReady(owner.cluster);
   return reply(200);
 };
 

@@ -35,7 +35,16 @@ describe('osls package', () => {
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [expect.objectContaining({ IndexName: 'gsi1' })],
+      GlobalSecondaryIndexes: [
+        expect.objectContaining({ IndexName: 'gsi1' }),
+        expect.objectContaining({
+          IndexName: 'gsi2',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+        }),
+      ],
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
   });
@@ -60,6 +69,7 @@ describe('osls package', () => {
       'ProvisionTaskLambdaFunction',
       'ProvisionTaskNetworkLambdaFunction',
       'PurgeTaskDefinitionLambdaFunction',
+      'ReconcileServicesLambdaFunction',
       'ReleaseTaskCapacityLambdaFunction',
       'ReleaseTaskNetworkLambdaFunction',
       'SweepAgentsLambdaFunction',
@@ -72,7 +82,14 @@ describe('osls package', () => {
       'berth-ci-task-definition-cleanup',
       'berth-ci-task-lifecycle',
     ]);
-    expect(rules).toEqual(['rate(1 minute)', 'rate(1 minute)', 'rate(1 minute)']);
+    expect(rules).toEqual(Array(4).fill('rate(1 minute)'));
+    // The API and the steps wake the service scheduler by invoking it, and may.
+    const api = functions.find(([id]) => id === 'ApiLambdaFunction')?.[1];
+    expect(
+      (api?.Properties.Environment as { Variables: Record<string, unknown> }).Variables
+        .BERTH_SCHEDULER_FUNCTION,
+    ).toBe('berth-ci-reconcileServices');
+    expect(JSON.stringify(ofType('AWS::IAM::Role'))).toContain('lambda:InvokeFunction');
   });
 
   it('wires the state machines to their Lambdas, not to hard-coded ARNs', () => {

@@ -116,6 +116,7 @@ describe('The service scheduler under concurrent wake-ups', () => {
       lifecycle: {} as TaskLifecycle,
       events: { publish: async (events) => void published.push(...events) },
       waker: { wake: async () => undefined },
+      meetsConstraints: () => true,
       clock: { now: () => Date.now() },
       arns: { accountId: '000000000000', region: 'us-east-1' },
     });
@@ -165,6 +166,7 @@ describe('The service scheduler under concurrent wake-ups', () => {
       lifecycle: {} as TaskLifecycle,
       events: { publish: async () => undefined },
       waker: { wake: async () => undefined },
+      meetsConstraints: () => true,
       clock: { now: () => Date.now() },
       arns: { accountId: '000000000000', region: 'us-east-1' },
     });

@@ -428,6 +428,90 @@ describe('Services through the ECS API', () => {
     expect((await describe1(cluster, name)).pendingCount).toBe(5);
   });
 
+  it('runs a DAEMON service on every instance that meets its constraints, including later ones', async () => {
+    // Prepare: two web instances and a db one
+    const cluster = uniqueName('daemon');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const family = uniqueName('log');
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        containerDefinitions: [{ name: 'log', image: 'busybox', cpu: 64, memory: 64 }],
+      }),
+    );
+    const join = async (role: string) => {
+      const agent = await startSimulatedAgent({
+        ecs,
+        wsUrl: wsUrl(),
+        cluster,
+        attributes: { role },
+      });
+      open.push(agent);
+      return agent;
+    };
+    const [web1, web2, db] = [await join('web'), await join('web'), await join('db')];
+    const name = uniqueName('agent');
+    const placed = async () => {
+      const { tasks } = await ecs
+        .send(
+          new DescribeTasksCommand({
+            cluster,
+            tasks: (await runningTasks(cluster, name)).slice(0, 100),
+          }),
+        )
+        .catch(() => ({ tasks: [] }));
+      return (tasks ?? [])
+        .filter((task) => task.lastStatus === 'RUNNING')
+        .map((task) => task.containerInstanceArn)
+        .sort();
+    };
+
+    // Act
+    const { service } = await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: name,
+        taskDefinition: family,
+        schedulingStrategy: 'DAEMON',
+        placementConstraints: [{ type: 'memberOf', expression: 'attribute:role == web' }],
+      }),
+    );
+
+    // Assert: one task on each web instance, none on db
+    expect(service).toMatchObject({
+      schedulingStrategy: 'DAEMON',
+      deploymentConfiguration: { minimumHealthyPercent: 0, maximumPercent: 100 },
+    });
+    const web = [web1?.containerInstanceArn, web2?.containerInstanceArn].sort();
+    await eventually(placed, (arns) => JSON.stringify(arns) === JSON.stringify(web));
+    expect((await placed()).includes(db?.containerInstanceArn)).toBe(false);
+
+    // Act: a web instance joins, one drains
+    const web3 = await join('web');
+    await eventually(
+      placed,
+      (arns) => arns.length === 3 && arns.includes(web3.containerInstanceArn),
+    );
+    await ecs.send(
+      new UpdateContainerInstancesStateCommand({
+        cluster,
+        containerInstances: [web1?.containerInstanceArn as string],
+        status: 'DRAINING',
+      }),
+    );
+
+    // Assert: none on the drained one; the desired count follows the instances
+    await eventually(
+      placed,
+      (arns) => arns.length === 2 && !arns.includes(web1?.containerInstanceArn),
+    );
+    const described = await eventually(
+      () => describe1(cluster, name),
+      (s) => s.desiredCount === 2 && s.runningCount === 2,
+    );
+    expect(described.desiredCount).toBe(2);
+  });
+
   it('answers bad requests with ECS errors', async () => {
     const { cluster, family } = await setup(0);
     const name = uniqueName('bad');

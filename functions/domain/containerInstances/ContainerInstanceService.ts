@@ -353,6 +353,11 @@ class ContainerInstanceService {
     return { cluster, id };
   }
 
+  /** An agent (re)connected and synced: a DAEMON service may place on it, a REPLICA one may again. */
+  async agentReady(cluster: string): Promise<void> {
+    await this.#deps.wakeServices(cluster);
+  }
+
   /**
    * A `sync` or `heartbeat` on a socket: the agent is alive. A socket the
    * instance no longer holds (a push to it failed once) is taken back, since

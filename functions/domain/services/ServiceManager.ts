@@ -182,17 +182,18 @@ class ServiceManager {
       optionalEnum(body.schedulingStrategy, 'schedulingStrategy', ['REPLICA', 'DAEMON'] as const) ??
       'REPLICA';
     const desired = readDesiredCount(body.desiredCount);
-    if (schedulingStrategy === 'DAEMON') {
-      if (desired !== undefined) {
-        throw new InvalidParameterException(
-          'The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again',
-        );
-      }
+    const daemon = schedulingStrategy === 'DAEMON';
+    if (daemon && desired !== undefined) {
       throw new InvalidParameterException(
-        'The DAEMON scheduling strategy is not supported by Berth yet; use REPLICA.',
+        'The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again',
       );
     }
-    if (desired === undefined) {
+    if (daemon && body.placementStrategy !== undefined && body.placementStrategy !== null) {
+      throw new InvalidParameterException(
+        'The daemon scheduling strategy does not support placement strategies.',
+      );
+    }
+    if (!daemon && desired === undefined) {
       throw new InvalidParameterException('desiredCount is required for a REPLICA service.');
     }
     const controller = optionalObject(body.deploymentController, 'deploymentController');
@@ -217,21 +218,36 @@ class ServiceManager {
       );
     }
     const clientToken = optionalString(body.clientToken, 'clientToken');
-    const launch = await this.#readLaunch(body, cluster, undefined);
+    const launch = await this.#readLaunch(body, cluster, undefined, schedulingStrategy);
+    if (daemon && launch.launchType !== 'EC2' && launch.launchType !== 'EXTERNAL') {
+      throw new InvalidParameterException(
+        'The daemon scheduling strategy is not supported with the FARGATE launch type.',
+      );
+    }
+    const deploymentConfiguration = readDeploymentConfiguration(
+      body.deploymentConfiguration,
+      // ECS's defaults for daemons: an instance's old task stops before its new one starts.
+      daemon
+        ? { ...DEFAULT_DEPLOYMENT_CONFIGURATION, minimumHealthyPercent: 0, maximumPercent: 100 }
+        : DEFAULT_DEPLOYMENT_CONFIGURATION,
+    );
+    if (daemon && deploymentConfiguration.maximumPercent !== 100) {
+      throw new InvalidParameterException(
+        'The maximumPercent of a service with the daemon scheduling strategy must be 100.',
+      );
+    }
     const now = this.#deps.clock.now();
-    const deployment = this.#newDeployment(launch, desired, now);
+    // A daemon's desired count is the scheduler's to set: one per instance it runs on.
+    const deployment = this.#newDeployment(launch, desired ?? 0, now);
     const service: ServiceRecord = {
       cluster: cluster.name,
       name,
       status: 'ACTIVE',
       schedulingStrategy,
-      desiredCount: desired,
+      desiredCount: desired ?? 0,
       runningCount: 0,
       pendingCount: 0,
-      deploymentConfiguration: readDeploymentConfiguration(
-        body.deploymentConfiguration,
-        DEFAULT_DEPLOYMENT_CONFIGURATION,
-      ),
+      deploymentConfiguration,
       deployments: [deployment],
       loadBalancers,
       healthCheckGracePeriodSeconds: grace,
@@ -270,8 +286,15 @@ class ServiceManager {
       if (!current || current.status === 'INACTIVE') throw new ServiceNotFoundException();
       if (current.status !== 'ACTIVE') throw new ServiceNotActiveException();
       const primary = current.deployments[0] as DeploymentRecord;
-      const desired = readDesiredCount(body.desiredCount) ?? current.desiredCount;
-      const launch = await this.#readLaunch(body, cluster, primary);
+      const daemon = current.schedulingStrategy === 'DAEMON';
+      const asked = readDesiredCount(body.desiredCount);
+      if (daemon && asked !== undefined) {
+        throw new InvalidParameterException(
+          'The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again',
+        );
+      }
+      const desired = asked ?? current.desiredCount;
+      const launch = await this.#readLaunch(body, cluster, primary, current.schedulingStrategy);
       const force = optionalBoolean(body.forceNewDeployment, 'forceNewDeployment') ?? false;
       const now = this.#deps.clock.now();
       const redeploy = force || !sameLaunch(launch, primary);
@@ -432,6 +455,7 @@ class ServiceManager {
     body: Record<string, unknown>,
     cluster: ClusterRecord,
     current: ServiceLaunch | undefined,
+    schedulingStrategy: 'REPLICA' | 'DAEMON',
   ): Promise<ServiceLaunch> {
     const reference =
       optionalString(body.taskDefinition, 'taskDefinition') ??
@@ -465,7 +489,9 @@ class ServiceManager {
     const placementStrategy =
       body.placementStrategy === undefined
         ? (current?.placementStrategy ??
-          (target.launchType === 'FARGATE' ? [] : DEFAULT_SERVICE_STRATEGY))
+          (target.launchType === 'FARGATE' || schedulingStrategy === 'DAEMON'
+            ? []
+            : DEFAULT_SERVICE_STRATEGY))
         : validateStrategies(
             (optionalObjectList(body.placementStrategy, 'placementStrategy') ?? []).map(
               (item, index) => ({

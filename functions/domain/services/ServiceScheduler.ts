@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Failure, Task } from '@aws-sdk/client-ecs';
 import type { ArnContext } from '../arns';
 import { EcsError } from '../errors';
+import type { ContainerInstanceRecord } from '../model';
 import type { Clock } from '../ports/Clock';
 import type { ContainerInstanceRepository } from '../ports/ContainerInstanceRepository';
 import type { EcsEvent, EventPublisher } from '../ports/EventPublisher';
@@ -41,6 +42,11 @@ interface ServiceSchedulerDependencies {
   readonly launcher: TaskLauncher;
   readonly lifecycle: TaskLifecycle;
   readonly events: EventPublisher;
+  /** Whether an instance meets a service's placement constraints (DAEMON: where it runs). */
+  readonly meetsConstraints: (
+    instance: ContainerInstanceRecord,
+    constraints: readonly { type: string; expression?: string | undefined }[],
+  ) => boolean;
   /** Wakes the scheduler again (in a fresh invocation) when one runs out of time. */
   readonly waker: ServiceWaker;
   readonly clock: Clock;
@@ -124,7 +130,14 @@ const capLaunches = (launches: readonly PlannedLaunch[], most: number): PlannedL
   return launches.flatMap((launch) => {
     const count = Math.min(launch.count, left);
     left -= count;
-    return count > 0 ? [{ ...launch, count }] : [];
+    if (count === 0) return [];
+    return [
+      {
+        ...launch,
+        count,
+        ...(launch.instanceIds ? { instanceIds: launch.instanceIds.slice(0, count) } : {}),
+      },
+    ];
   });
 };
 
@@ -189,15 +202,22 @@ class ServiceScheduler {
       const onInstances = records.some(
         (task) => task.containerInstanceId !== undefined && task.launchType !== 'FARGATE',
       );
-      const statuses = new Map(
-        onInstances
-          ? (await this.#deps.instances.listLive(cluster)).map((i) => [i.id, i.status] as const)
-          : [],
-      );
+      const daemon = service.schedulingStrategy === 'DAEMON';
+      const instances = onInstances || daemon ? await this.#deps.instances.listLive(cluster) : [];
+      const statuses = new Map(instances.map((i) => [i.id, i.status] as const));
       const tasks = records.map((task) => toServiceTask(task, statuses));
+      const constraints = service.deployments[0]?.placementConstraints ?? [];
       const plan = planService(service, tasks, {
         now: this.#deps.clock.now(),
         newDeploymentId,
+        ...(daemon
+          ? {
+              daemonInstances: instances
+                .filter((instance) => instance.status === 'ACTIVE')
+                .filter((instance) => this.#deps.meetsConstraints(instance, constraints))
+                .map((instance) => instance.id),
+            }
+          : {}),
       });
       const stopped = await this.#stop(service, plan);
       const capped = capLaunches(plan.launches, LAUNCHES_PER_ROUND);
@@ -246,12 +266,16 @@ class ServiceScheduler {
   ): Promise<{ started: string[]; placementFailures: { arn?: string; reason?: string }[] }> {
     const started: string[] = [];
     const placementFailures: { arn?: string; reason?: string }[] = [];
-    for (const { deploymentId, launch, count } of launches) {
-      for (let left = count; left > 0; left -= LAUNCH_BATCH) {
+    for (const { deploymentId, launch, count, instanceIds } of launches) {
+      for (let done = 0; done < count; done += LAUNCH_BATCH) {
+        const batch = Math.min(LAUNCH_BATCH, count - done);
         const result = await this.#runTask({
           cluster: service.cluster,
           taskDefinition: `${launch.family}:${launch.revision}`,
-          count: Math.min(LAUNCH_BATCH, left),
+          // DAEMON: StartTask's path, one task on each named instance.
+          ...(instanceIds
+            ? { containerInstances: instanceIds.slice(done, done + batch) }
+            : { count: batch }),
           group: groupOf(service.name),
           startedBy: deploymentId,
           ...(launch.launchType ? { launchType: launch.launchType } : {}),
@@ -287,6 +311,9 @@ class ServiceScheduler {
     body: Record<string, unknown>,
   ): Promise<{ tasks?: Task[]; failures?: Failure[]; error?: string }> {
     try {
+      if (body.containerInstances !== undefined) {
+        return await this.#deps.launcher.start(body, { allowInactiveTaskDefinition: true });
+      }
       return await this.#deps.launcher.run(body, { allowInactiveTaskDefinition: true });
     } catch (error) {
       if (!(error instanceof EcsError)) throw error;

@@ -23,6 +23,8 @@ interface PlannedLaunch {
   readonly deploymentId: string;
   readonly launch: ServiceLaunch;
   readonly count: number;
+  /** DAEMON: the instances to start one task on each (StartTask's path); else placed. */
+  readonly instanceIds?: string[] | undefined;
 }
 
 interface PlannedStop {
@@ -163,6 +165,60 @@ const chooseToStop = (
   return chosen;
 };
 
+/**
+ * DAEMON: one task of the PRIMARY deployment on every eligible instance (an
+ * ACTIVE one that meets the constraints); tasks anywhere else, extra ones
+ * and old deployments' retire under the same bounds as a REPLICA's (ECS's
+ * defaults for daemons, 0 % / 100 %, stop an instance's old task first and
+ * start its new one once it is gone).
+ */
+const planDaemon = (
+  service: ServiceRecord,
+  tasks: readonly ServiceTask[],
+  primary: DeploymentRecord,
+  eligible: ReadonlySet<string>,
+  stops: ServiceTask[],
+  launches: PlannedLaunch[],
+): void => {
+  const live = tasks.filter(isLive);
+  stops.push(...tasks.filter((t) => isLost(t) && !isStopped(t) && t.desiredStatus === 'RUNNING'));
+  const perInstance = new Map<string, ServiceTask[]>();
+  for (const task of live) {
+    const id = task.containerInstanceId;
+    if (task.deploymentId !== primary.id || id === undefined || task.instance !== 'ACTIVE')
+      continue;
+    if (!eligible.has(id)) continue;
+    perInstance.set(id, [...(perInstance.get(id) ?? []), task]);
+  }
+  const staying: ServiceTask[] = [];
+  for (const list of perInstance.values()) {
+    // One per instance: a RUNNING one stays, any other goes.
+    const [kept, ...extra] = [...list].sort(
+      (a, b) => Number(isHealthy(b)) - Number(isHealthy(a)) || a.id.localeCompare(b.id),
+    );
+    if (kept) staying.push(kept);
+    stops.push(...extra);
+  }
+  const retiring = live.filter((task) => !staying.includes(task) && !stops.includes(task));
+  stops.push(...retiring.filter((task) => !isHealthy(task)));
+  const healthyLeft = live.filter(isHealthy).filter((task) => !stops.includes(task)).length;
+  const retiringRunning = retiring.filter(isHealthy);
+  const stoppable = Math.max(0, healthyLeft - minimumHealthyTasks(service));
+  stops.push(...chooseToStop(retiringRunning, Math.min(stoppable, retiringRunning.length), live));
+  const room = maximumTasks(service) - tasks.filter(isOccupying).length;
+  const covered = new Set(staying.map((task) => task.containerInstanceId));
+  const uncovered = [...eligible].filter((id) => !covered.has(id)).sort();
+  const targets = primary.rolloutState === 'FAILED' ? [] : uncovered.slice(0, Math.max(0, room));
+  if (targets.length > 0) {
+    launches.push({
+      deploymentId: primary.id,
+      launch: launchOf(primary),
+      count: targets.length,
+      instanceIds: targets,
+    });
+  }
+};
+
 const withCounts = (
   deployment: DeploymentRecord,
   tasks: readonly ServiceTask[],
@@ -182,11 +238,30 @@ const withCounts = (
 };
 
 const planService = (
-  current: ServiceRecord,
+  given: ServiceRecord,
   tasks: readonly ServiceTask[],
-  options: { now: number; newDeploymentId: () => string },
+  options: {
+    now: number;
+    newDeploymentId: () => string;
+    /** DAEMON: the ACTIVE instances that meet the service's constraints. */
+    daemonInstances?: readonly string[];
+  },
 ): ServicePlan => {
   const { now } = options;
+  // A DAEMON service wants one task on each instance it may run on.
+  const daemon = given.schedulingStrategy === 'DAEMON';
+  const current: ServiceRecord =
+    daemon && given.status === 'ACTIVE'
+      ? {
+          ...given,
+          desiredCount: options.daemonInstances?.length ?? 0,
+          deployments: given.deployments.map((deployment, index) =>
+            index === 0
+              ? { ...deployment, desiredCount: options.daemonInstances?.length ?? 0 }
+              : deployment,
+          ),
+        }
+      : given;
   const serviceTag = `(service ${current.name})`;
   const messages: string[] = [];
   const deploymentChanges: DeploymentChange[] = [];
@@ -301,6 +376,8 @@ const planService = (
         `${serviceTag} was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.`,
       );
     }
+  } else {
+    planDaemon(current, tasks, primary, new Set(options.daemonInstances ?? []), stops, launches);
   }
 
   // Old deployments with no task left (being stopped counts) become INACTIVE and leave the list.

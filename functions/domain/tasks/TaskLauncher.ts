@@ -213,8 +213,11 @@ class TaskLauncher {
   }
 
   /** StartTask: one task on each named instance, no strategies. */
-  async start(body: Record<string, unknown>): Promise<{ tasks: Task[]; failures: Failure[] }> {
-    const request = await this.#readLaunch(body, 'StartTask');
+  async start(
+    body: Record<string, unknown>,
+    options: { allowInactiveTaskDefinition?: boolean } = {},
+  ): Promise<{ tasks: Task[]; failures: Failure[] }> {
+    const request = await this.#readLaunch(body, 'StartTask', options.allowInactiveTaskDefinition);
     const references = optionalStringList(body.containerInstances, 'containerInstances') ?? [];
     if (references.length === 0) {
       throw new InvalidParameterException('containerInstances can not be blank.');

@@ -357,6 +357,75 @@ describe('planService with instances draining or lost, and tasks failing to star
   });
 });
 
+describe('planService for a DAEMON service', () => {
+  const daemon = (overrides: Partial<ServiceRecord> = {}) =>
+    service({
+      schedulingStrategy: 'DAEMON',
+      desiredCount: 0,
+      deploymentConfiguration: {
+        minimumHealthyPercent: 0,
+        maximumPercent: 100,
+        circuitBreaker: { enable: false, rollback: false },
+      },
+      ...overrides,
+    });
+  const planDaemon = (record: ServiceRecord, tasks: ServiceTask[], instances: string[]) =>
+    planService(record, tasks, {
+      now: NOW,
+      newDeploymentId: () => 'ecs-svc/new',
+      daemonInstances: instances,
+    });
+
+  it('starts one task on each instance it may run on', () => {
+    const result = planDaemon(daemon(), [], ['i3', 'i1', 'i2']);
+    expect(result.launches).toEqual([
+      { deploymentId: 'ecs-svc/1', launch: launch(1), count: 3, instanceIds: ['i1', 'i2', 'i3'] },
+    ]);
+    expect(result.service.desiredCount).toBe(3);
+  });
+
+  it('stops what runs where it may no longer run, and a second task on one instance', () => {
+    const kept = task('ecs-svc/1', 'RUNNING', { containerInstanceId: 'i1' });
+    const second = task('ecs-svc/1', 'PENDING', { containerInstanceId: 'i1' });
+    const drained = task('ecs-svc/1', 'RUNNING', {
+      containerInstanceId: 'i2',
+      instance: 'DRAINING',
+    });
+    const result = planDaemon(daemon(), [kept, second, drained], ['i1']);
+    expect(result.stops.map((stop) => stop.taskId).sort()).toEqual([second.id, drained.id].sort());
+    expect(result.launches).toEqual([]);
+    expect(result.service.desiredCount).toBe(1);
+  });
+
+  it('rolls by stopping each old task before starting the new one on its instance (0 %/100 %)', () => {
+    const rolling = daemon({
+      deployments: [deployment('ecs-svc/2', 2), deployment('ecs-svc/1', 1, { status: 'ACTIVE' })],
+    });
+    const old = ['i1', 'i2'].map((id) => task('ecs-svc/1', 'RUNNING', { containerInstanceId: id }));
+    const first = planDaemon(rolling, old, ['i1', 'i2']);
+    expect(first.stops).toHaveLength(2);
+    expect(first.launches).toEqual([]);
+    const gone = old.map((t) => ({
+      ...t,
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED' as const,
+    }));
+    const second = planDaemon(rolling, gone, ['i1', 'i2']);
+    expect(second.launches).toEqual([
+      { deploymentId: 'ecs-svc/2', launch: launch(2), count: 2, instanceIds: ['i1', 'i2'] },
+    ]);
+  });
+
+  it('is steady with one RUNNING task on every instance', () => {
+    const tasks = ['i1', 'i2'].map((id) =>
+      task('ecs-svc/1', 'RUNNING', { containerInstanceId: id }),
+    );
+    const result = planDaemon(daemon(), tasks, ['i1', 'i2']);
+    expect(result.becameSteady).toBe(true);
+    expect(result.service.runningCount).toBe(2);
+  });
+});
+
 describe('chooseToStop', () => {
   it('takes from the zone, then the instance, with the most tasks', () => {
     const a1 = task('d', 'RUNNING', { availabilityZone: 'a', containerInstanceId: 'i1' });
