@@ -512,6 +512,47 @@ describe('Services through the ECS API', () => {
     expect(described.desiredCount).toBe(2);
   });
 
+  it('lists services by ten, filters them, and shows tags when asked', async () => {
+    // Prepare: twelve services, one of them tagged
+    const { cluster, family } = await setup(0);
+    const names = Array.from({ length: 12 }, (_, i) => `svc-${String(i).padStart(2, '0')}`);
+    for (const serviceName of names) {
+      await ecs.send(
+        new CreateServiceCommand({
+          cluster,
+          serviceName,
+          taskDefinition: family,
+          desiredCount: 0,
+          ...(serviceName === 'svc-00' ? { tags: [{ key: 'team', value: 'web' }] } : {}),
+        }),
+      );
+    }
+
+    // Act
+    const first = await ecs.send(new ListServicesCommand({ cluster }));
+    const second = await ecs.send(new ListServicesCommand({ cluster, nextToken: first.nextToken }));
+    const fargate = await ecs.send(new ListServicesCommand({ cluster, launchType: 'FARGATE' }));
+    const withTags = await ecs.send(
+      new DescribeServicesCommand({ cluster, services: ['svc-00'], include: ['TAGS'] }),
+    );
+    const withoutTags = await ecs.send(
+      new DescribeServicesCommand({ cluster, services: ['svc-00'] }),
+    );
+
+    // Assert
+    expect(first.serviceArns).toHaveLength(10);
+    expect(second.serviceArns).toHaveLength(2);
+    expect(second.nextToken).toBeUndefined();
+    expect(
+      [...(first.serviceArns ?? []), ...(second.serviceArns ?? [])].map((arn) =>
+        arn.split('/').at(-1),
+      ),
+    ).toEqual(names);
+    expect(fargate.serviceArns).toEqual([]);
+    expect(withTags.services?.[0]?.tags).toEqual([{ key: 'team', value: 'web' }]);
+    expect(withoutTags.services?.[0]?.tags).toBeUndefined();
+  });
+
   it('answers bad requests with ECS errors', async () => {
     const { cluster, family } = await setup(0);
     const name = uniqueName('bad');

@@ -124,6 +124,10 @@ const placementMessage = (service: string, failure: { arn?: string; reason?: str
   return `${lead} Reason: No Container Instances were found in your cluster. ${tail}`;
 };
 
+/** Whether a round changed nothing of the service but its version. */
+const unchanged = (before: ServiceRecord, after: ServiceRecord): boolean =>
+  JSON.stringify({ ...before, version: 0 }) === JSON.stringify({ ...after, version: 0 });
+
 /** The launches of a plan, cut to `most` tasks in all. */
 const capLaunches = (launches: readonly PlannedLaunch[], most: number): PlannedLaunch[] => {
   let left = most;
@@ -223,6 +227,8 @@ class ServiceScheduler {
       const capped = capLaunches(plan.launches, LAUNCHES_PER_ROUND);
       const launched = await this.#launch(service, capped);
       const next = this.#record(service, plan, stopped, launched);
+      // A steady service swept every minute is not written every minute.
+      if (unchanged(service, next)) return { more: false };
       // A user's change since the read wins; the next attempt plans again from it.
       if (await this.#deps.services.save(next, service)) {
         await this.#publish(next, plan, launched.placementFailures);
