@@ -1,5 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
-import type { Failure, LoadBalancer, Service, TaskDefinition } from '@aws-sdk/client-ecs';
+import type { Failure, Service, TaskDefinition } from '@aws-sdk/client-ecs';
 import { type ArnContext, NAME_PATTERN, serviceArn, serviceNameFrom } from '../arns';
 import { requireActiveCluster } from '../clusters/requireActiveCluster';
 import {
@@ -34,9 +33,9 @@ import {
   optionalString,
   optionalStringList,
 } from '../validation/shape';
+import { newDeploymentId } from './identifiers';
 import {
   DEFAULT_DEPLOYMENT_CONFIGURATION,
-  type DeploymentConfigurationRecord,
   type DeploymentRecord,
   type ServiceLaunch,
   type ServiceRecord,
@@ -44,6 +43,7 @@ import {
 import { launchOf, sameLaunch } from './planner';
 import { deploymentStateChange } from './serviceEvents';
 import { toService } from './serviceView';
+import { readDeploymentConfiguration, readDesiredCount, readLoadBalancers } from './validation';
 
 /**
  * CreateService, UpdateService, DeleteService, DescribeServices,
@@ -65,99 +65,14 @@ interface ServiceManagerDependencies {
   readonly arns: ArnContext;
 }
 
-/** The most tasks a service may ask for (ECS's quota). */
-const MAX_DESIRED_COUNT = 5_000;
 const MAX_DESCRIBED = 10;
 const SAVE_ATTEMPTS = 5;
-
-/** `ecs-svc/` and 19 digits, as ECS names deployments. */
-const newDeploymentId = (): string =>
-  `ecs-svc/${randomInt(1, 10)}${Array.from({ length: 18 }, () => randomInt(0, 10)).join('')}`;
 
 /** ECS's default placement for a service's EC2 tasks: spread across zones, then instances. */
 const DEFAULT_SERVICE_STRATEGY = [
   { type: 'spread', field: 'attribute:ecs.availability-zone' },
   { type: 'spread', field: 'instanceId' },
 ];
-
-const readDesiredCount = (value: unknown): number | undefined => {
-  const count = optionalInteger(value, 'desiredCount');
-  if (count !== undefined && (count < 0 || count > MAX_DESIRED_COUNT)) {
-    throw new InvalidParameterException(`desiredCount must be between 0 and ${MAX_DESIRED_COUNT}.`);
-  }
-  return count;
-};
-
-const readDeploymentConfiguration = (
-  value: unknown,
-  current: DeploymentConfigurationRecord,
-): DeploymentConfigurationRecord => {
-  const configuration = optionalObject(value, 'deploymentConfiguration');
-  if (!configuration) return current;
-  const minimumHealthyPercent =
-    optionalInteger(
-      configuration.minimumHealthyPercent,
-      'deploymentConfiguration.minimumHealthyPercent',
-    ) ?? current.minimumHealthyPercent;
-  const maximumPercent =
-    optionalInteger(configuration.maximumPercent, 'deploymentConfiguration.maximumPercent') ??
-    current.maximumPercent;
-  if (minimumHealthyPercent < 0 || minimumHealthyPercent > 100) {
-    throw new InvalidParameterException(
-      'deploymentConfiguration.minimumHealthyPercent must be between 0 and 100.',
-    );
-  }
-  if (maximumPercent < 100 || maximumPercent > 200) {
-    throw new InvalidParameterException(
-      'deploymentConfiguration.maximumPercent must be between 100 and 200.',
-    );
-  }
-  const breaker = optionalObject(
-    configuration.deploymentCircuitBreaker,
-    'deploymentConfiguration.deploymentCircuitBreaker',
-  );
-  let circuitBreaker = current.circuitBreaker;
-  if (breaker) {
-    const enable = optionalBoolean(
-      breaker.enable,
-      'deploymentConfiguration.deploymentCircuitBreaker.enable',
-    );
-    const rollback = optionalBoolean(
-      breaker.rollback,
-      'deploymentConfiguration.deploymentCircuitBreaker.rollback',
-    );
-    if (enable === undefined || rollback === undefined) {
-      throw new InvalidParameterException(
-        'deploymentCircuitBreaker requires both enable and rollback.',
-      );
-    }
-    circuitBreaker = { enable, rollback };
-  }
-  return { minimumHealthyPercent, maximumPercent, circuitBreaker };
-};
-
-const readLoadBalancers = (value: unknown): LoadBalancer[] => {
-  const list = optionalObjectList(value, 'loadBalancers') ?? [];
-  if (list.length > 5) {
-    throw new InvalidParameterException('A service can have at most 5 load balancers.');
-  }
-  return list.map((item, index) => {
-    const path = `loadBalancers[${index}]`;
-    const containerPort = optionalInteger(item.containerPort, `${path}.containerPort`);
-    return {
-      ...(optionalString(item.targetGroupArn, `${path}.targetGroupArn`) === undefined
-        ? {}
-        : { targetGroupArn: item.targetGroupArn as string }),
-      ...(optionalString(item.loadBalancerName, `${path}.loadBalancerName`) === undefined
-        ? {}
-        : { loadBalancerName: item.loadBalancerName as string }),
-      ...(optionalString(item.containerName, `${path}.containerName`) === undefined
-        ? {}
-        : { containerName: item.containerName as string }),
-      ...(containerPort === undefined ? {} : { containerPort }),
-    };
-  });
-};
 
 class ServiceManager {
   readonly #deps: ServiceManagerDependencies;
@@ -545,8 +460,5 @@ class ServiceManager {
   }
 }
 
-/** A service event's id, as ECS gives them (a UUID). */
-const newEventId = (): string => randomUUID();
-
 export type { ServiceManagerDependencies };
-export { newDeploymentId, newEventId, ServiceManager };
+export { ServiceManager };

@@ -12,6 +12,7 @@ import type { TaskRepository } from '../ports/TaskRepository';
 import type { TaskRecord } from '../tasks/model';
 import type { TaskLauncher } from '../tasks/TaskLauncher';
 import type { TaskLifecycle } from '../tasks/TaskLifecycle';
+import { newDeploymentId, newEventId } from './identifiers';
 import {
   groupOf,
   MAX_SERVICE_EVENTS,
@@ -20,7 +21,6 @@ import {
   type ServiceTask,
 } from './model';
 import { type PlannedLaunch, planService, type ServicePlan } from './planner';
-import { newDeploymentId, newEventId } from './ServiceManager';
 import { deploymentStateChange, serviceAction } from './serviceEvents';
 
 /**
