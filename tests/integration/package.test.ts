@@ -86,8 +86,8 @@ describe('osls package', () => {
     // The API and the steps wake the service scheduler by invoking it, and may.
     const api = functions.find(([id]) => id === 'ApiLambdaFunction')?.[1];
     expect(
-      (api?.Properties.Environment as { Variables: Record<string, unknown> }).Variables
-        .BERTH_SCHEDULER_FUNCTION,
+      (api?.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)
+        ?.Variables?.BERTH_SCHEDULER_FUNCTION,
     ).toBe('berth-ci-reconcileServices');
     expect(JSON.stringify(ofType('AWS::IAM::Role'))).toContain('lambda:InvokeFunction');
   });

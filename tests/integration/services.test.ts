@@ -512,6 +512,73 @@ describe('Services through the ECS API', () => {
     expect(described.desiredCount).toBe(2);
   });
 
+  it('runs a FARGATE service: each task with an address of its subnets, no instance of the user', async () => {
+    // Prepare
+    const cluster = uniqueName('svc-fargate');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const family = uniqueName('fg');
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [
+          {
+            name: 'main',
+            image: 'localhost/berth-busybox:latest',
+            command: ['sh', '-c', 'sleep 600'],
+            stopTimeout: 2,
+          },
+        ],
+      }),
+    );
+    const name = uniqueName('api');
+
+    // Act
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: name,
+        taskDefinition: family,
+        desiredCount: 2,
+        launchType: 'FARGATE',
+        networkConfiguration: {
+          awsvpcConfiguration: { subnets: ['subnet-berth-a', 'subnet-berth-b'] },
+        },
+      }),
+    );
+    await waitUntilServicesStable(
+      { client: ecs, maxWaitTime: 90, minDelay: 1, maxDelay: 1 },
+      { cluster, services: [name] },
+    );
+
+    // Assert
+    const { tasks } = await ecs.send(
+      new DescribeTasksCommand({ cluster, tasks: await runningTasks(cluster, name) }),
+    );
+    expect(tasks).toHaveLength(2);
+    for (const task of tasks ?? []) {
+      expect(task).toMatchObject({
+        launchType: 'FARGATE',
+        lastStatus: 'RUNNING',
+        group: `service:${name}`,
+      });
+      const address = task.attachments?.[0]?.details?.find((d) => d.name === 'privateIPv4Address');
+      expect(address?.value).toMatch(/^172\.31\./);
+    }
+    expect((await describe1(cluster, name)).launchType).toBe('FARGATE');
+
+    // Act: delete it
+    await ecs.send(new DeleteServiceCommand({ cluster, service: name, force: true }));
+    await waitUntilServicesInactive(
+      { client: ecs, maxWaitTime: 90, minDelay: 1, maxDelay: 1 },
+      { cluster, services: [name] },
+    );
+    expect(await runningTasks(cluster, name)).toEqual([]);
+  });
+
   it('lists services by ten, filters them, and shows tags when asked', async () => {
     // Prepare: twelve services, one of them tagged
     const { cluster, family } = await setup(0);
