@@ -21,6 +21,7 @@ import {
   waitUntilServicesStable,
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { type AgentProcess, startAgentProcess } from '../helpers/agentProcess';
 import { credentials, ecsClient, uniqueName } from '../helpers/clients';
 import { subscribe } from '../helpers/events';
 import { eventually } from '../helpers/eventually';
@@ -577,6 +578,83 @@ describe('Services through the ECS API', () => {
       { cluster, services: [name] },
     );
     expect(await runningTasks(cluster, name)).toEqual([]);
+  });
+
+  it('replaces the tasks of an agent that is stopped (SIGTERM, --stop-tasks-on-exit) on another host', async () => {
+    // Prepare: three real agents, a service of two tasks on distinct instances
+    const cluster = uniqueName('svc-agents');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const family = uniqueName('sleep');
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        containerDefinitions: [
+          {
+            name: 'main',
+            image: 'process',
+            cpu: 128,
+            memory: 64,
+            command: ['sh', '-c', 'sleep 600'],
+          },
+        ],
+      }),
+    );
+    const agents: AgentProcess[] = [];
+    try {
+      for (let i = 0; i < 3; i += 1) {
+        agents.push(
+          await startAgentProcess({
+            endpoint: process.env.BERTH_TEST_URL ?? '',
+            wsEndpoint: wsUrl(),
+            cluster,
+            extraArgs: ['--stop-tasks-on-exit'],
+          }),
+        );
+      }
+      const name = uniqueName('web');
+      await ecs.send(
+        new CreateServiceCommand({
+          cluster,
+          serviceName: name,
+          taskDefinition: family,
+          desiredCount: 2,
+          placementConstraints: [{ type: 'distinctInstance' }],
+        }),
+      );
+      await waitUntilServicesStable(
+        { client: ecs, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+        { cluster, services: [name] },
+      );
+      const hosts = async () => {
+        const { tasks } = await ecs.send(
+          new DescribeTasksCommand({ cluster, tasks: await runningTasks(cluster, name) }),
+        );
+        return (tasks ?? [])
+          .filter((task) => task.lastStatus === 'RUNNING')
+          .map((task) => task.containerInstanceArn);
+      };
+      const before = await hosts();
+      const victim = agents.find((agent) => before.includes(agent.containerInstanceArn));
+      const spare = agents.find((agent) => !before.includes(agent.containerInstanceArn));
+
+      // Act: the agent is stopped as a host going down stops it
+      await victim?.stop('SIGTERM');
+
+      // Assert: its task stopped and another took its place on the spare host
+      const after = await eventually(
+        hosts,
+        (now) => now.length === 2 && now.includes(spare?.containerInstanceArn),
+        30_000,
+      );
+      expect(after).not.toContain(victim?.containerInstanceArn);
+      await ecs.send(new DeleteServiceCommand({ cluster, service: name, force: true }));
+      await waitUntilServicesInactive(
+        { client: ecs, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+        { cluster, services: [name] },
+      );
+    } finally {
+      await Promise.all(agents.map((agent) => agent.stop('SIGTERM')));
+    }
   });
 
   it('lists services by ten, filters them, and shows tags when asked', async () => {
