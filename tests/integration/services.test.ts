@@ -12,6 +12,7 @@ import {
   ListServicesCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
+  RunTaskCommand,
   type Service,
   ServiceNotFoundException,
   StopTaskCommand,
@@ -657,6 +658,61 @@ describe('Services through the ECS API', () => {
     }
   });
 
+  it("tags its tasks with the service's or the task definition's tags, and ECS's managed tags", async () => {
+    // Prepare
+    const cluster = uniqueName('svc-tags');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    open.push(await startSimulatedAgent({ ecs, wsUrl: wsUrl(), cluster }));
+    const family = uniqueName('tagged');
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        containerDefinitions: [{ name: 'web', image: 'busybox', cpu: 64, memory: 64 }],
+        tags: [{ key: 'owner', value: 'definition' }],
+      }),
+    );
+    const tagsOfTasks = async (serviceName: string) => {
+      const arns = await eventually(
+        () => runningTasks(cluster, serviceName),
+        (found) => found.length === 1,
+      );
+      const { tasks } = await ecs.send(
+        new DescribeTasksCommand({ cluster, tasks: arns, include: ['TAGS'] }),
+      );
+      return tasks?.[0]?.tags;
+    };
+
+    // Act
+    for (const [serviceName, propagateTags] of [
+      ['from-definition', 'TASK_DEFINITION'],
+      ['from-service', 'SERVICE'],
+    ] as const) {
+      await ecs.send(
+        new CreateServiceCommand({
+          cluster,
+          serviceName,
+          taskDefinition: family,
+          desiredCount: 1,
+          propagateTags,
+          enableECSManagedTags: true,
+          tags: [{ key: 'owner', value: 'service' }],
+        }),
+      );
+    }
+
+    // Assert
+    expect(await tagsOfTasks('from-definition')).toEqual([
+      { key: 'owner', value: 'definition' },
+      { key: 'aws:ecs:clusterName', value: cluster },
+      { key: 'aws:ecs:serviceName', value: 'from-definition' },
+    ]);
+    expect(await tagsOfTasks('from-service')).toEqual([
+      { key: 'owner', value: 'service' },
+      { key: 'aws:ecs:clusterName', value: cluster },
+      { key: 'aws:ecs:serviceName', value: 'from-service' },
+    ]);
+  });
+
   it('lists services by ten, filters them, and shows tags when asked', async () => {
     // Prepare: twelve services, one of them tagged
     const { cluster, family } = await setup(0);
@@ -780,6 +836,15 @@ describe('Services through the ECS API', () => {
     ).toMatchObject({
       name: InvalidParameterException.name,
       message: 'Creation of service was not idempotent.',
+    });
+    // RunTask cannot take a service's tags: it starts no service's task.
+    expect(
+      await errorOf(
+        ecs.send(new RunTaskCommand({ cluster, taskDefinition: family, propagateTags: 'SERVICE' })),
+      ),
+    ).toMatchObject({
+      name: InvalidParameterException.name,
+      message: 'The propagateTags value SERVICE is only valid for tasks that a service starts.',
     });
     // A cluster with an ACTIVE service cannot be deleted.
     expect(await errorOf(ecs.send(new DeleteClusterCommand({ cluster })))).toMatchObject({

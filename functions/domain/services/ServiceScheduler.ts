@@ -295,6 +295,10 @@ class ServiceScheduler {
           placementConstraints: launch.placementConstraints,
           placementStrategy: launch.placementStrategy,
           ...(service.propagateTags === 'SERVICE' ? { tags: service.tags } : {}),
+          ...(service.propagateTags === 'TASK_DEFINITION'
+            ? { propagateTags: 'TASK_DEFINITION' }
+            : {}),
+          enableECSManagedTags: service.enableECSManagedTags,
         });
         if (result.tasks === undefined) {
           placementFailures.push({ reason: result.error });

@@ -22,6 +22,7 @@ import type { InstanceReservation } from '../ports/TaskRepository';
 import { taskReservation, validateTags } from '../taskDefinitions/validation';
 import {
   optionalBoolean,
+  optionalEnum,
   optionalInteger,
   optionalObject,
   optionalObjectList,
@@ -305,7 +306,23 @@ class TaskLauncher {
     if (startedBy !== undefined && startedBy.length > 128) {
       throw new InvalidParameterException('startedBy can be at most 128 characters.');
     }
-    optionalBoolean(body.enableECSManagedTags, 'enableECSManagedTags');
+    const managed = optionalBoolean(body.enableECSManagedTags, 'enableECSManagedTags') ?? false;
+    const propagate = optionalEnum(body.propagateTags, 'propagateTags', [
+      'TASK_DEFINITION',
+      'SERVICE',
+      'NONE',
+    ] as const);
+    if (propagate === 'SERVICE') {
+      throw new InvalidParameterException(
+        'The propagateTags value SERVICE is only valid for tasks that a service starts.',
+      );
+    }
+    const own = validateTags(body.tags, 'tags');
+    const ownKeys = new Set(own.map((tag) => tag.key));
+    // The request's own tags win over the task definition's of the same key.
+    const inherited =
+      propagate === 'TASK_DEFINITION' ? record.tags.filter((tag) => !ownKeys.has(tag.key)) : [];
+    const service = group.startsWith('service:') ? group.slice('service:'.length) : undefined;
     return {
       cluster: cluster.name,
       record,
@@ -315,7 +332,17 @@ class TaskLauncher {
       startedBy,
       target,
       awsvpc,
-      tags: validateTags(body.tags, 'tags'),
+      tags: [
+        ...own,
+        ...inherited,
+        // ECS's managed tags, which a user cannot set: aws: is reserved.
+        ...(managed
+          ? [
+              { key: 'aws:ecs:clusterName', value: cluster.name },
+              ...(service === undefined ? [] : [{ key: 'aws:ecs:serviceName', value: service }]),
+            ]
+          : []),
+      ],
     };
   }
 
