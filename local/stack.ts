@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { findDockerSocket } from '../agent/runtimes';
+import { claimBuildFolder, removeAbandonedBuildFolders } from './buildFolders';
 import { startCapacityServer } from './capacity/server';
 import { ensureTables, type LocalDynamoDb, startDynamoDbLocal } from './dynamodb';
 import { startEventsServer } from './events/server';
@@ -251,6 +252,10 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
     });
     log(`Capacity host at ${capacity.url} (FARGATE tasks: ${fargateRuntime.runtime})`);
 
+    const berthDir = join(rootDir, '.berth');
+    const abandoned = removeAbandonedBuildFolders(berthDir);
+    if (abandoned > 0) log(`Removed ${abandoned} build folders of stacks no longer running`);
+    const buildFolder = claimBuildFolder(berthDir, options.ports.http);
     const osls = join(rootDir, 'node_modules', '.bin', 'osls');
     // BERTH_CPU_PROFILE_DIR: serverless-offline writes a V8 CPU profile there when it stops.
     const profileDir = process.env.BERTH_CPU_PROFILE_DIR;
@@ -293,7 +298,10 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
       },
     );
     const offline = tied.child;
-    stoppers.push(() => tied.stop());
+    stoppers.push(async () => {
+      await tied.stop();
+      buildFolder.release();
+    });
     // serverless-offline writes two lines per request: read them only when someone listens.
     for (const stream of options.log ? [offline.stdout, offline.stderr] : [offline.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', (line) => log(`[offline] ${line}`));
