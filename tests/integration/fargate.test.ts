@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
   CreateClusterCommand,
+  DeregisterContainerInstanceCommand,
   DescribeClustersCommand,
   DescribeTasksCommand,
   type ECSClient,
@@ -11,10 +12,12 @@ import {
   RunTaskCommand,
   StopTaskCommand,
   type Task,
+  UpdateContainerInstancesStateCommand,
   waitUntilTasksRunning,
   waitUntilTasksStopped,
 } from '@aws-sdk/client-ecs';
 import Docker from 'dockerode';
+import { managedInstanceId } from '../../functions/domain/tasks/identifiers';
 import { startStackProcess } from '../../local/harness';
 import { ecsClient, uniqueName } from '../helpers/clients';
 import { subscribe } from '../helpers/events';
@@ -311,6 +314,46 @@ describe('FARGATE: tasks run with their own address and host', () => {
     expect(
       ofCluster.filter((event) => event['detail-type'] === 'ECS Container Instance State Change'),
     ).toEqual([]);
+  });
+
+  it("does not let a user drain or deregister a FARGATE task's own host", async () => {
+    // Prepare: a running task, and the ARN its hidden host has (derived from the task's id)
+    const { cluster, family } = await setup();
+    const run = await ecs.send(
+      new RunTaskCommand({
+        cluster,
+        taskDefinition: family,
+        launchType: 'FARGATE',
+        networkConfiguration: network(['subnet-berth-a']),
+      }),
+    );
+    const arn = run.tasks?.[0]?.taskArn ?? '';
+    await waitUntilTasksRunning(
+      { client: ecs, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+      { cluster, tasks: [arn] },
+    );
+    const host = `arn:aws:ecs:us-east-1:000000000000:container-instance/${cluster}/${managedInstanceId(arn.split('/').at(-1) ?? '')}`;
+
+    // Act
+    const drained = await ecs.send(
+      new UpdateContainerInstancesStateCommand({
+        cluster,
+        containerInstances: [host],
+        status: 'DRAINING',
+      }),
+    );
+    const deregistered = await errorOf(
+      ecs.send(
+        new DeregisterContainerInstanceCommand({ cluster, containerInstance: host, force: true }),
+      ),
+    );
+
+    // Assert: as if there were no such instance, and the task runs on
+    expect(drained.containerInstances).toEqual([]);
+    expect(drained.failures).toEqual([{ arn: host, reason: 'MISSING' }]);
+    expect(deregistered.message).toBe('The referenced container instance was not found.');
+    expect((await describe1(cluster, [arn]))[0]?.lastStatus).toBe('RUNNING');
+    await stopAll(cluster, [arn]);
   });
 
   it('gives each of many concurrent tasks its own address, spread over the subnets', async () => {

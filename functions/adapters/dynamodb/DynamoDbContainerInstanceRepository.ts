@@ -187,7 +187,9 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
     status: 'ACTIVE' | 'DRAINING',
   ): Promise<ContainerInstanceRecord | undefined> {
     return this.#updateInstance(cluster, id, {
-      condition: 'attribute_exists(pk) AND #status <> :inactive',
+      // A managed (FARGATE) host is Berth's: a user cannot drain it.
+      condition:
+        'attribute_exists(pk) AND #status <> :inactive AND attribute_not_exists(managedFor)',
       set: ['#status = :status'],
       names: { '#status': 'status' },
       values: { ':status': status, ':inactive': CONTAINER_INSTANCE_STATUS.inactive },
@@ -204,7 +206,12 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
     | { outcome: 'not-found' }
   > {
     const current = await this.get(cluster, id);
-    if (!current || current.status === CONTAINER_INSTANCE_STATUS.inactive) {
+    // A managed (FARGATE) host is Berth's: it goes with its task, never by a user's call.
+    if (
+      !current ||
+      current.status === CONTAINER_INSTANCE_STATUS.inactive ||
+      current.managedFor !== undefined
+    ) {
       return { outcome: 'not-found' };
     }
     const outcome = await this.table.transact([
