@@ -177,4 +177,52 @@ describe('The service scheduler under concurrent wake-ups', () => {
     // Assert
     expect(launched).toHaveLength(3);
   });
+
+  it('a scheduler that died holding the lease delays the service only until the lease runs out', async () => {
+    // Prepare: a lease taken by a scheduler that then died, for half a second
+    const cluster = uniqueName('dead');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const name = uniqueName('web');
+    const services = new DynamoDbServiceRepository(table);
+    await services.create(newService(cluster, name, 2));
+    expect(await services.tryLease(cluster, name, 'dead', Date.now() + 500, Date.now())).toBe(
+      'acquired',
+    );
+    const launched: TaskRecord[] = [];
+    const scheduler = new ServiceScheduler({
+      services,
+      tasks: {
+        listForService: async () => [...launched],
+        getMany: async () => [],
+      } as unknown as TaskRepository,
+      instances: new DynamoDbContainerInstanceRepository(table),
+      launcher: {
+        run: async (body: { count: number; startedBy: string }) => {
+          const made = Array.from({ length: body.count }, (_, i) => ({
+            id: `t${launched.length + i}`,
+            startedBy: body.startedBy,
+            lastStatus: 'PENDING',
+            desiredStatus: 'RUNNING',
+            launchType: 'EC2',
+          }));
+          launched.push(...(made as unknown as TaskRecord[]));
+          return { tasks: made.map((t) => ({ taskArn: `arn/${t.id}` })), failures: [] };
+        },
+      } as unknown as TaskLauncher,
+      lifecycle: {} as TaskLifecycle,
+      events: { publish: async () => undefined },
+      waker: { wake: async () => undefined },
+      meetsConstraints: () => true,
+      clock: { now: () => Date.now() },
+      arns: { accountId: '000000000000', region: 'us-east-1' },
+    });
+
+    // Act and assert: woken while the dead one's lease holds, nothing happens…
+    await scheduler.reconcile(cluster, name);
+    expect(launched).toHaveLength(0);
+    // …and once it has run out, the next wake-up (or the sweep) does the work.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await scheduler.reconcile(cluster, name);
+    expect(launched).toHaveLength(2);
+  });
 });
