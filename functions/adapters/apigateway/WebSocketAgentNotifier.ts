@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AgentNotifier, AgentTask } from '../../domain/ports/AgentNotifier';
+import { signingFor } from '../localSigner';
 import { countRequests } from '../requestCounts';
 
 /**
@@ -18,6 +19,7 @@ class WebSocketAgentNotifier implements AgentNotifier {
   constructor(options: { endpoint: string; region: string }) {
     this.#client = new ApiGatewayManagementApiClient({
       endpoint: options.endpoint,
+      ...signingFor(options.endpoint),
       region: options.region,
       maxAttempts: 2,
       requestHandler: new NodeHttpHandler({

@@ -22,6 +22,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { InvalidParameterException } from '../../domain/errors';
 import type { Page, PageRequest } from '../../domain/model';
+import { signingFor } from '../localSigner';
 import { countRequests } from '../requestCounts';
 
 /**
@@ -44,6 +45,7 @@ const createDocumentClient = (options: { region: string; endpoint?: string | und
   const client = new DynamoDBClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...signingFor(options.endpoint),
     maxAttempts: 5,
     requestHandler: new NodeHttpHandler({
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),

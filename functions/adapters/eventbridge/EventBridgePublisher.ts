@@ -4,6 +4,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { logger } from '../../config/logger';
 import type { EcsEvent, EventPublisher } from '../../domain/ports/EventPublisher';
+import { signingFor } from '../localSigner';
 import { countRequests } from '../requestCounts';
 
 /**
@@ -24,6 +25,7 @@ class EventBridgePublisher implements EventPublisher {
     this.#client = new EventBridgeClient({
       region: options.region,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...signingFor(options.endpoint),
       maxAttempts: 3,
       requestHandler: new NodeHttpHandler({
         httpAgent: new HttpAgent({ keepAlive: true }),

@@ -4,6 +4,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { logger } from '../../config/logger';
 import type { ServiceWaker } from '../../domain/ports/ServiceWaker';
+import { signingFor } from '../localSigner';
 import { countRequests } from '../requestCounts';
 
 /**
@@ -23,6 +24,7 @@ class LambdaServiceWaker implements ServiceWaker {
     this.#client = new LambdaClient({
       region: options.region,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...signingFor(options.endpoint),
       maxAttempts: 3,
       requestHandler: new NodeHttpHandler({
         httpAgent: new HttpAgent({ keepAlive: true }),

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { TaskLifecycleInput, WorkflowStarter } from '../../domain/ports/WorkflowStarter';
+import { signingFor } from '../localSigner';
 import { countRequests } from '../requestCounts';
 
 /**
@@ -28,6 +29,7 @@ const createStepFunctionsClient = (options: {
   const client = new SFNClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...signingFor(options.endpoint),
     maxAttempts: 5,
     requestHandler: new NodeHttpHandler({
       httpAgent: new HttpAgent({ keepAlive: true }),
