@@ -5,7 +5,6 @@ import {
   createDocumentClient,
   DynamoDbTable,
 } from '../../functions/adapters/dynamodb/DynamoDbTable';
-import type { EcsEvent } from '../../functions/domain/ports/EventPublisher';
 import type { TaskRepository } from '../../functions/domain/ports/TaskRepository';
 import {
   DEFAULT_DEPLOYMENT_CONFIGURATION,
@@ -71,6 +70,50 @@ const newService = (cluster: string, name: string, desiredCount: number): Servic
   version: 1,
 });
 
+/**
+ * A scheduler over the real service repository, whose tasks live in
+ * `launched`: RunTask adds them there (after `delayMs`, as an index shows
+ * writes late), the index shows what `indexed` says, reads by key find them.
+ */
+const schedulerOver = (
+  services: DynamoDbServiceRepository,
+  options: { indexed?: boolean; delayMs?: number } = {},
+) => {
+  const launched: TaskRecord[] = [];
+  let calls = 0;
+  const scheduler = new ServiceScheduler({
+    services,
+    tasks: {
+      listForService: async () => (options.indexed === false ? [] : [...launched]),
+      getMany: async (_cluster: string, ids: readonly string[]) =>
+        launched.filter((task) => ids.includes(task.id)),
+    } as unknown as TaskRepository,
+    instances: new DynamoDbContainerInstanceRepository(table),
+    launcher: {
+      run: async (body: { count: number; startedBy: string }) => {
+        calls += 1;
+        const made = Array.from({ length: body.count }, (_, i) => ({
+          id: `t${calls}-${i}`,
+          startedBy: body.startedBy,
+          lastStatus: 'PENDING',
+          desiredStatus: 'RUNNING',
+          launchType: 'EC2',
+        }));
+        if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+        launched.push(...(made as unknown as TaskRecord[]));
+        return { tasks: made.map((t) => ({ taskArn: `arn/${t.id}` })), failures: [] };
+      },
+    } as unknown as TaskLauncher,
+    lifecycle: {} as TaskLifecycle,
+    events: { publish: async () => undefined },
+    waker: { wake: async () => undefined },
+    meetsConstraints: () => true,
+    clock: { now: () => Date.now() },
+    arns: { accountId: '000000000000', region: 'us-east-1' },
+  });
+  return { scheduler, launched };
+};
+
 describe('The service scheduler under concurrent wake-ups', () => {
   const ecs = ecsClient();
   afterAll(() => ecs.destroy());
@@ -82,44 +125,8 @@ describe('The service scheduler under concurrent wake-ups', () => {
     const name = uniqueName('web');
     const services = new DynamoDbServiceRepository(table);
     expect((await services.create(newService(cluster, name, 5))).outcome).toBe('created');
-    const launched: TaskRecord[] = [];
-    let launchedCalls = 0;
-    const tasks = {
-      listForService: async () => [...launched],
-      getMany: async (_cluster: string, ids: readonly string[]) =>
-        launched.filter((task) => ids.includes(task.id)),
-    } as unknown as TaskRepository;
-    const launcher = {
-      run: async (body: { count: number; startedBy: string }) => {
-        launchedCalls += 1;
-        const made = Array.from({ length: body.count }, (_, i) => ({
-          id: `t${launchedCalls}-${i}`,
-          cluster,
-          group: `service:${name}`,
-          startedBy: body.startedBy,
-          lastStatus: 'PENDING',
-          desiredStatus: 'RUNNING',
-          launchType: 'EC2',
-        }));
-        // The new tasks show up a little later, as a read of an index may.
-        await new Promise((resolve) => setTimeout(resolve, 30));
-        launched.push(...(made as unknown as TaskRecord[]));
-        return { tasks: made.map((t) => ({ taskArn: `arn/${t.id}` })), failures: [] };
-      },
-    } as unknown as TaskLauncher;
-    const published: EcsEvent[] = [];
-    const scheduler = new ServiceScheduler({
-      services,
-      tasks,
-      instances: new DynamoDbContainerInstanceRepository(table),
-      launcher,
-      lifecycle: {} as TaskLifecycle,
-      events: { publish: async (events) => void published.push(...events) },
-      waker: { wake: async () => undefined },
-      meetsConstraints: () => true,
-      clock: { now: () => Date.now() },
-      arns: { accountId: '000000000000', region: 'us-east-1' },
-    });
+    // The new tasks show up a little later, as a read of an index may.
+    const { scheduler, launched } = schedulerOver(services, { delayMs: 30 });
 
     // Act
     await Promise.all(Array.from({ length: 20 }, () => scheduler.reconcile(cluster, name)));
@@ -141,35 +148,7 @@ describe('The service scheduler under concurrent wake-ups', () => {
     const name = uniqueName('web');
     const services = new DynamoDbServiceRepository(table);
     await services.create(newService(cluster, name, 3));
-    const launched: TaskRecord[] = [];
-    const scheduler = new ServiceScheduler({
-      services,
-      tasks: {
-        listForService: async () => [],
-        getMany: async (_cluster: string, ids: readonly string[]) =>
-          launched.filter((task) => ids.includes(task.id)),
-      } as unknown as TaskRepository,
-      instances: new DynamoDbContainerInstanceRepository(table),
-      launcher: {
-        run: async (body: { count: number; startedBy: string }) => {
-          const made = Array.from({ length: body.count }, (_, i) => ({
-            id: `t${launched.length + i}`,
-            startedBy: body.startedBy,
-            lastStatus: 'PENDING',
-            desiredStatus: 'RUNNING',
-            launchType: 'EC2',
-          }));
-          launched.push(...(made as unknown as TaskRecord[]));
-          return { tasks: made.map((t) => ({ taskArn: `arn/${t.id}` })), failures: [] };
-        },
-      } as unknown as TaskLauncher,
-      lifecycle: {} as TaskLifecycle,
-      events: { publish: async () => undefined },
-      waker: { wake: async () => undefined },
-      meetsConstraints: () => true,
-      clock: { now: () => Date.now() },
-      arns: { accountId: '000000000000', region: 'us-east-1' },
-    });
+    const { scheduler, launched } = schedulerOver(services, { indexed: false });
 
     // Act: woken three times, one after the other
     for (let i = 0; i < 3; i += 1) await scheduler.reconcile(cluster, name);
@@ -188,34 +167,7 @@ describe('The service scheduler under concurrent wake-ups', () => {
     expect(await services.tryLease(cluster, name, 'dead', Date.now() + 500, Date.now())).toBe(
       'acquired',
     );
-    const launched: TaskRecord[] = [];
-    const scheduler = new ServiceScheduler({
-      services,
-      tasks: {
-        listForService: async () => [...launched],
-        getMany: async () => [],
-      } as unknown as TaskRepository,
-      instances: new DynamoDbContainerInstanceRepository(table),
-      launcher: {
-        run: async (body: { count: number; startedBy: string }) => {
-          const made = Array.from({ length: body.count }, (_, i) => ({
-            id: `t${launched.length + i}`,
-            startedBy: body.startedBy,
-            lastStatus: 'PENDING',
-            desiredStatus: 'RUNNING',
-            launchType: 'EC2',
-          }));
-          launched.push(...(made as unknown as TaskRecord[]));
-          return { tasks: made.map((t) => ({ taskArn: `arn/${t.id}` })), failures: [] };
-        },
-      } as unknown as TaskLauncher,
-      lifecycle: {} as TaskLifecycle,
-      events: { publish: async () => undefined },
-      waker: { wake: async () => undefined },
-      meetsConstraints: () => true,
-      clock: { now: () => Date.now() },
-      arns: { accountId: '000000000000', region: 'us-east-1' },
-    });
+    const { scheduler, launched } = schedulerOver(services);
 
     // Act and assert: woken while the dead one's lease holds, nothing happens…
     await scheduler.reconcile(cluster, name);

@@ -96,6 +96,26 @@ const describe1 = async (cluster: string, service: string): Promise<Service> => 
 const runningTasks = async (cluster: string, serviceName: string) =>
   (await ecs.send(new ListTasksCommand({ cluster, serviceName }))).taskArns ?? [];
 
+/** The instances the service's RUNNING tasks are on (a task that stopped meanwhile is left out). */
+const hostsOf = async (cluster: string, serviceName: string) => {
+  const arns = await runningTasks(cluster, serviceName);
+  if (arns.length === 0) return [];
+  const { tasks } = await ecs.send(
+    new DescribeTasksCommand({ cluster, tasks: arns.slice(0, 100) }),
+  );
+  return (tasks ?? [])
+    .filter((task) => task.lastStatus === 'RUNNING')
+    .map((task) => task.containerInstanceArn)
+    .sort();
+};
+
+/** `aws ecs wait services-stable`, polling every second. */
+const waitStable = (cluster: string, serviceName: string, maxWaitTime = 60) =>
+  waitUntilServicesStable(
+    { client: ecs, maxWaitTime, minDelay: 1, maxDelay: 1 },
+    { cluster, services: [serviceName] },
+  );
+
 afterAll(async () => {
   await Promise.all(open.map((agent) => agent.close()));
   ecs.destroy();
@@ -117,10 +137,7 @@ describe('Services through the ECS API', () => {
         desiredCount: 3,
       }),
     );
-    await waitUntilServicesStable(
-      { client: ecs, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
-      { cluster, services: [name] },
-    );
+    await waitStable(cluster, name);
 
     // Assert
     expect(service).toMatchObject({
@@ -195,10 +212,7 @@ describe('Services through the ECS API', () => {
         deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 150 },
       }),
     );
-    await waitUntilServicesStable(
-      { client: ecs, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
-      { cluster, services: [name] },
-    );
+    await waitStable(cluster, name);
     const stream = await subscribe('detail-type=ECS%20Task%20State%20Change');
     // The four tasks of revision 1 are where the replay starts from.
     const state = new Map<string, { last: string; desired: string; definition: string }>();
@@ -217,10 +231,7 @@ describe('Services through the ECS API', () => {
     // Act: a new revision
     const revision2 = (await register('busybox:2')).taskDefinition?.taskDefinitionArn;
     await ecs.send(new UpdateServiceCommand({ cluster, service: name, taskDefinition: revision2 }));
-    await waitUntilServicesStable(
-      { client: ecs, maxWaitTime: 90, minDelay: 1, maxDelay: 1 },
-      { cluster, services: [name] },
-    );
+    await waitStable(cluster, name, 90);
     await stream.close();
 
     // Assert: replay the task events in order and check the bounds after each one
@@ -275,10 +286,7 @@ describe('Services through the ECS API', () => {
         deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
       }),
     );
-    await waitUntilServicesStable(
-      { client: ecs, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
-      { cluster, services: [name] },
-    );
+    await waitStable(cluster, name);
     const first = (await describe1(cluster, name)).deployments?.[0]?.id;
     const deployments = await subscribe('detail-type=ECS%20Deployment%20State%20Change');
 
@@ -340,17 +348,8 @@ describe('Services through the ECS API', () => {
         placementConstraints: [{ type: 'distinctInstance' }],
       }),
     );
-    await waitUntilServicesStable(
-      { client: ecs, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
-      { cluster, services: [name] },
-    );
-    const instanceOf = async () => {
-      const arns = await runningTasks(cluster, name);
-      const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }));
-      return (tasks ?? [])
-        .filter((task) => task.lastStatus === 'RUNNING')
-        .map((task) => task.containerInstanceArn);
-    };
+    await waitStable(cluster, name);
+    const instanceOf = () => hostsOf(cluster, name);
     const used = await instanceOf();
     const [drained, deregistered] = used;
     expect(new Set(used).size).toBe(2);
@@ -453,20 +452,7 @@ describe('Services through the ECS API', () => {
     };
     const [web1, web2, db] = [await join('web'), await join('web'), await join('db')];
     const name = uniqueName('agent');
-    const placed = async () => {
-      const { tasks } = await ecs
-        .send(
-          new DescribeTasksCommand({
-            cluster,
-            tasks: (await runningTasks(cluster, name)).slice(0, 100),
-          }),
-        )
-        .catch(() => ({ tasks: [] }));
-      return (tasks ?? [])
-        .filter((task) => task.lastStatus === 'RUNNING')
-        .map((task) => task.containerInstanceArn)
-        .sort();
-    };
+    const placed = () => hostsOf(cluster, name);
 
     // Act
     const { service } = await ecs.send(
@@ -551,10 +537,7 @@ describe('Services through the ECS API', () => {
         },
       }),
     );
-    await waitUntilServicesStable(
-      { client: ecs, maxWaitTime: 90, minDelay: 1, maxDelay: 1 },
-      { cluster, services: [name] },
-    );
+    await waitStable(cluster, name, 90);
 
     // Assert
     const { tasks } = await ecs.send(
@@ -622,18 +605,8 @@ describe('Services through the ECS API', () => {
           placementConstraints: [{ type: 'distinctInstance' }],
         }),
       );
-      await waitUntilServicesStable(
-        { client: ecs, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
-        { cluster, services: [name] },
-      );
-      const hosts = async () => {
-        const { tasks } = await ecs.send(
-          new DescribeTasksCommand({ cluster, tasks: await runningTasks(cluster, name) }),
-        );
-        return (tasks ?? [])
-          .filter((task) => task.lastStatus === 'RUNNING')
-          .map((task) => task.containerInstanceArn);
-      };
+      await waitStable(cluster, name);
+      const hosts = () => hostsOf(cluster, name);
       const before = await hosts();
       const victim = agents.find((agent) => before.includes(agent.containerInstanceArn));
       const spare = agents.find((agent) => !before.includes(agent.containerInstanceArn));
