@@ -1,12 +1,9 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import {
   ApiGatewayManagementApiClient,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AgentNotifier, AgentTask } from '../../domain/ports/AgentNotifier';
-import { signingFor } from '../localSigner';
+import { connectionSettings } from '../connections';
 import { countRequests } from '../requestCounts';
 
 /**
@@ -18,14 +15,9 @@ class WebSocketAgentNotifier implements AgentNotifier {
 
   constructor(options: { endpoint: string; region: string }) {
     this.#client = new ApiGatewayManagementApiClient({
-      endpoint: options.endpoint,
-      ...signingFor(options.endpoint),
       region: options.region,
       maxAttempts: 2,
-      requestHandler: new NodeHttpHandler({
-        httpAgent: new HttpAgent({ keepAlive: true }),
-        httpsAgent: new HttpsAgent({ keepAlive: true }),
-      }),
+      ...connectionSettings(options.endpoint),
     });
     countRequests(this.#client.middlewareStack, 'ApiGatewayManagementApi');
   }

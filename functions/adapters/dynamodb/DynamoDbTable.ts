@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -19,10 +17,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { InvalidParameterException } from '../../domain/errors';
 import type { Page, PageRequest } from '../../domain/model';
-import { signingFor } from '../localSigner';
+import { connectionSettings } from '../connections';
 import { countRequests } from '../requestCounts';
 
 /**
@@ -44,12 +41,9 @@ const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
 const createDocumentClient = (options: { region: string; endpoint?: string | undefined }) => {
   const client = new DynamoDBClient({
     region: options.region,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...signingFor(options.endpoint),
     maxAttempts: 5,
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+    ...connectionSettings(options.endpoint, {
+      maxSockets: 64,
       connectionTimeout: 2_000,
       requestTimeout: 10_000,
     }),

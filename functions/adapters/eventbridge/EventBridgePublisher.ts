@@ -1,10 +1,7 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { logger } from '../../config/logger';
 import type { EcsEvent, EventPublisher } from '../../domain/ports/EventPublisher';
-import { signingFor } from '../localSigner';
+import { connectionSettings } from '../connections';
 import { countRequests } from '../requestCounts';
 
 /**
@@ -24,13 +21,8 @@ class EventBridgePublisher implements EventPublisher {
   ) {
     this.#client = new EventBridgeClient({
       region: options.region,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...signingFor(options.endpoint),
       maxAttempts: 3,
-      requestHandler: new NodeHttpHandler({
-        httpAgent: new HttpAgent({ keepAlive: true }),
-        httpsAgent: new HttpsAgent({ keepAlive: true }),
-      }),
+      ...connectionSettings(options.endpoint),
     });
     countRequests(this.#client.middlewareStack, 'EventBridge');
   }

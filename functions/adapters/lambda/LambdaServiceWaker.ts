@@ -1,10 +1,7 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { logger } from '../../config/logger';
 import type { ServiceWaker } from '../../domain/ports/ServiceWaker';
-import { signingFor } from '../localSigner';
+import { connectionSettings } from '../connections';
 import { countRequests } from '../requestCounts';
 
 /**
@@ -23,13 +20,8 @@ class LambdaServiceWaker implements ServiceWaker {
   ) {
     this.#client = new LambdaClient({
       region: options.region,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...signingFor(options.endpoint),
       maxAttempts: 3,
-      requestHandler: new NodeHttpHandler({
-        httpAgent: new HttpAgent({ keepAlive: true }),
-        httpsAgent: new HttpsAgent({ keepAlive: true }),
-      }),
+      ...connectionSettings(options.endpoint),
     });
     countRequests(this.#client.middlewareStack, 'Lambda');
   }

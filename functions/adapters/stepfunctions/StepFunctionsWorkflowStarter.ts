@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import {
   ExecutionAlreadyExists,
   InvalidToken,
@@ -10,9 +8,8 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { TaskLifecycleInput, WorkflowStarter } from '../../domain/ports/WorkflowStarter';
-import { signingFor } from '../localSigner';
+import { connectionSettings } from '../connections';
 import { countRequests } from '../requestCounts';
 
 /**
@@ -28,13 +25,8 @@ const createStepFunctionsClient = (options: {
 }): SFNClient => {
   const client = new SFNClient({
     region: options.region,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...signingFor(options.endpoint),
     maxAttempts: 5,
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new HttpAgent({ keepAlive: true }),
-      httpsAgent: new HttpsAgent({ keepAlive: true }),
-    }),
+    ...connectionSettings(options.endpoint),
   });
   countRequests(client.middlewareStack, 'SFN');
   return client;

@@ -1,4 +1,12 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { HttpRequest } from '@smithy/types';
+
+/*
+ * How Berth's SDK clients (DynamoDB, Step Functions, EventBridge, Lambda,
+ * the WebSocket management API) reach their services: `connectionSettings`.
+ */
 
 /**
  * The request signer for Berth's own calls to the parts of the local stack
@@ -30,4 +38,26 @@ const LOCAL_ENDPOINT = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/
 const signingFor = (endpoint: string | undefined): { signer?: typeof localSigner } =>
   endpoint !== undefined && LOCAL_ENDPOINT.test(endpoint) ? { signer: localSigner } : {};
 
-export { LOCAL_AUTHORIZATION, signingFor };
+/**
+ * How every Berth SDK client reaches its service: the endpoint override when
+ * there is one (a local part), unsigned toward this machine, and keep-alive
+ * connections, so that no request pays for a new socket.
+ */
+const connectionSettings = (
+  endpoint: string | undefined,
+  handler: { maxSockets?: number; connectionTimeout?: number; requestTimeout?: number } = {},
+) => {
+  const { maxSockets, ...timeouts } = handler;
+  const agent = { keepAlive: true, ...(maxSockets === undefined ? {} : { maxSockets }) };
+  return {
+    ...(endpoint ? { endpoint } : {}),
+    ...signingFor(endpoint),
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new HttpAgent(agent),
+      httpsAgent: new HttpsAgent(agent),
+      ...timeouts,
+    }),
+  };
+};
+
+export { connectionSettings, LOCAL_AUTHORIZATION, signingFor };

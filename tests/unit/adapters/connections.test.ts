@@ -1,5 +1,9 @@
 import type { HttpRequest } from '@smithy/types';
-import { LOCAL_AUTHORIZATION, signingFor } from '../../../functions/adapters/localSigner';
+import {
+  connectionSettings,
+  LOCAL_AUTHORIZATION,
+  signingFor,
+} from '../../../functions/adapters/connections';
 
 describe('signingFor', () => {
   it.each([
@@ -30,5 +34,17 @@ describe('signingFor', () => {
     expect(LOCAL_AUTHORIZATION).toMatch(
       /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[\w-]+\/[\w-]+\/aws4_request, /,
     );
+  });
+});
+
+describe('connectionSettings', () => {
+  it('points a client at a local part, unsigned, and leaves an AWS one to the SDK', () => {
+    const local = connectionSettings('http://127.0.0.1:8000');
+    expect(local.endpoint).toBe('http://127.0.0.1:8000');
+    expect(local.signer).toBeDefined();
+    const aws = connectionSettings(undefined);
+    expect('endpoint' in aws).toBe(false);
+    expect('signer' in aws).toBe(false);
+    expect(aws.requestHandler).toBeDefined();
   });
 });
