@@ -19,6 +19,7 @@ import type {
   TaskChange,
   TaskRepository,
 } from '../../domain/ports/TaskRepository';
+import { serviceNameOfGroup } from '../../domain/services/model';
 import { countedAs, type TaskRecord } from '../../domain/tasks/model';
 import { instanceItem, instanceKey } from './DynamoDbContainerInstanceRepository';
 import { type DynamoDbTable, type Item, withoutKeys } from './DynamoDbTable';
@@ -59,19 +60,22 @@ const UNSETTLED = 'TASKS#UNSETTLED';
 const serviceListing = (cluster: string, serviceName: string) =>
   `SERVICE#${cluster}#${serviceName}`;
 
-const toItem = (task: TaskRecord, expiresAt?: number): Item => ({
-  ...task,
-  ...taskKey(task.cluster, task.id),
-  type: 'task',
-  ...(task.group.startsWith('service:')
-    ? { gsi2pk: serviceListing(task.cluster, task.group.slice('service:'.length)), gsi2sk: task.id }
-    : {}),
-  ...(task.lastStatus === 'STOPPED'
-    ? expiresAt === undefined
+const toItem = (task: TaskRecord, expiresAt?: number): Item => {
+  const service = serviceNameOfGroup(task.group);
+  return {
+    ...task,
+    ...taskKey(task.cluster, task.id),
+    type: 'task',
+    ...(service === undefined
       ? {}
-      : { expiresAt: Math.floor(expiresAt / 1000) }
-    : { gsi1pk: UNSETTLED, gsi1sk: `${task.cluster}#${task.id}` }),
-});
+      : { gsi2pk: serviceListing(task.cluster, service), gsi2sk: task.id }),
+    ...(task.lastStatus === 'STOPPED'
+      ? expiresAt === undefined
+        ? {}
+        : { expiresAt: Math.floor(expiresAt / 1000) }
+      : { gsi1pk: UNSETTLED, gsi1sk: `${task.cluster}#${task.id}` }),
+  };
+};
 
 const toRecord = (item: Item): TaskRecord => {
   const { type: _type, ...rest } = withoutKeys<Item>(item);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Failure, Task } from '@aws-sdk/client-ecs';
 import type { ArnContext } from '../arns';
+import { instanceIdFrom } from '../containerInstances/ContainerInstanceService';
 import { EcsError } from '../errors';
 import type { ContainerInstanceRecord } from '../model';
 import type { Clock } from '../ports/Clock';
@@ -9,6 +10,7 @@ import type { EcsEvent, EventPublisher } from '../ports/EventPublisher';
 import type { ServiceRepository } from '../ports/ServiceRepository';
 import type { ServiceWaker } from '../ports/ServiceWaker';
 import type { TaskRepository } from '../ports/TaskRepository';
+import { taskIdFrom } from '../tasks/identifiers';
 import type { TaskRecord } from '../tasks/model';
 import type { TaskLauncher } from '../tasks/TaskLauncher';
 import type { TaskLifecycle } from '../tasks/TaskLifecycle';
@@ -98,15 +100,18 @@ const toServiceTask = (task: TaskRecord, statuses: ReadonlyMap<string, string>):
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages-list.html
  */
 const placementMessage = (service: string, failure: { arn?: string; reason?: string }): string => {
-  if (failure.reason !== undefined && !failure.reason.startsWith('RESOURCE:') && !failure.arn) {
-    if (!failure.reason.startsWith('No Container Instances')) {
-      return `(service ${service}) failed to launch a task with (error ${failure.reason}).`;
-    }
+  const { arn, reason } = failure;
+  // RunTask refused outright (a revision gone, …): not a placement, an error.
+  if (
+    reason !== undefined &&
+    arn === undefined &&
+    !reason.startsWith('RESOURCE:') &&
+    !reason.startsWith('No Container Instances')
+  ) {
+    return `(service ${service}) failed to launch a task with (error ${reason}).`;
   }
   const lead = `(service ${service}) was unable to place a task because no container instance met all of its requirements.`;
-  const instance = failure.arn?.includes(':container-instance/')
-    ? failure.arn.split('/').at(-1)
-    : undefined;
+  const instance = arn?.includes(':container-instance/') ? instanceIdFrom(arn) : undefined;
   const tail =
     'For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.';
   if (instance && failure.reason === 'RESOURCE:CPU') {
@@ -304,10 +309,10 @@ class ServiceScheduler {
           placementFailures.push({ reason: result.error });
           break;
         }
-        started.push(...(result.tasks ?? []).map((task) => task.taskArn?.split('/').at(-1) ?? ''));
-        placementFailures.push(...(result.failures ?? []));
+        started.push(...result.tasks.map((task) => taskIdFrom(task.taskArn ?? '')));
+        placementFailures.push(...result.failures);
         // What cannot be placed now will not be in the next batch either.
-        if ((result.failures ?? []).length > 0) break;
+        if (result.failures.length > 0) break;
       }
     }
     return { started, placementFailures };
@@ -319,7 +324,7 @@ class ServiceScheduler {
    */
   async #runTask(
     body: Record<string, unknown>,
-  ): Promise<{ tasks?: Task[]; failures?: Failure[]; error?: string }> {
+  ): Promise<{ tasks: Task[]; failures: Failure[] } | { tasks?: undefined; error: string }> {
     try {
       if (body.containerInstances !== undefined) {
         return await this.#deps.launcher.start(body, { allowInactiveTaskDefinition: true });
@@ -327,7 +332,7 @@ class ServiceScheduler {
       return await this.#deps.launcher.run(body, { allowInactiveTaskDefinition: true });
     } catch (error) {
       if (!(error instanceof EcsError)) throw error;
-      return { error: error.message, failures: [] };
+      return { error: error.message };
     }
   }
 
@@ -417,4 +422,4 @@ class ServiceScheduler {
 }
 
 export type { ServiceSchedulerDependencies };
-export { placementMessage, ServiceScheduler };
+export { ServiceScheduler };

@@ -440,11 +440,9 @@ export {
   chooseToStop,
   circuitBreakerThreshold,
   isHealthy,
-  isLive,
   launchOf,
   maximumTasks,
   minimumHealthyTasks,
   planService,
   sameLaunch,
-  throttledUntil,
 };

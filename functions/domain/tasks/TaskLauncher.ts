@@ -19,6 +19,7 @@ import { TASK_DEFINITION_STATUS, type TaskDefinitionRecord } from '../model';
 import { interfaceIdentity } from '../network/subnets';
 import { validateConstraints, validateStrategies } from '../placement/validation';
 import type { InstanceReservation } from '../ports/TaskRepository';
+import { serviceNameOfGroup } from '../services/model';
 import { taskReservation, validateTags } from '../taskDefinitions/validation';
 import {
   optionalBoolean,
@@ -322,7 +323,7 @@ class TaskLauncher {
     // The request's own tags win over the task definition's of the same key.
     const inherited =
       propagate === 'TASK_DEFINITION' ? record.tags.filter((tag) => !ownKeys.has(tag.key)) : [];
-    const service = group.startsWith('service:') ? group.slice('service:'.length) : undefined;
+    const service = serviceNameOfGroup(group);
     return {
       cluster: cluster.name,
       record,
