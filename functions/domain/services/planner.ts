@@ -165,6 +165,29 @@ const chooseToStop = (
   return chosen;
 };
 
+/** Tasks on a deregistered instance still wanted RUNNING: told to stop (their workflow settles them). */
+const lostToStop = (tasks: readonly ServiceTask[]): ServiceTask[] =>
+  tasks.filter((task) => isLost(task) && !isStopped(task) && task.desiredStatus === 'RUNNING');
+
+/**
+ * Retiring tasks (an old deployment's, one on a DRAINING instance, one too
+ * many) leave within the bounds: those not RUNNING at once (they serve
+ * nothing), RUNNING ones only while more than the minimum stay healthy,
+ * counting what `stops` already holds.
+ */
+const retire = (
+  service: ServiceRecord,
+  live: readonly ServiceTask[],
+  retiring: readonly ServiceTask[],
+  stops: ServiceTask[],
+): void => {
+  stops.push(...retiring.filter((task) => !isHealthy(task)));
+  const healthyLeft = live.filter(isHealthy).filter((task) => !stops.includes(task)).length;
+  const running = retiring.filter(isHealthy);
+  const stoppable = Math.max(0, healthyLeft - minimumHealthyTasks(service));
+  stops.push(...chooseToStop(running, Math.min(stoppable, running.length), live));
+};
+
 /**
  * DAEMON: one task of the PRIMARY deployment on every eligible instance (an
  * ACTIVE one that meets the constraints); tasks anywhere else, extra ones
@@ -181,7 +204,7 @@ const planDaemon = (
   launches: PlannedLaunch[],
 ): void => {
   const live = tasks.filter(isLive);
-  stops.push(...tasks.filter((t) => isLost(t) && !isStopped(t) && t.desiredStatus === 'RUNNING'));
+  stops.push(...lostToStop(tasks));
   const perInstance = new Map<string, ServiceTask[]>();
   for (const task of live) {
     const id = task.containerInstanceId;
@@ -199,12 +222,12 @@ const planDaemon = (
     if (kept) staying.push(kept);
     stops.push(...extra);
   }
-  const retiring = live.filter((task) => !staying.includes(task) && !stops.includes(task));
-  stops.push(...retiring.filter((task) => !isHealthy(task)));
-  const healthyLeft = live.filter(isHealthy).filter((task) => !stops.includes(task)).length;
-  const retiringRunning = retiring.filter(isHealthy);
-  const stoppable = Math.max(0, healthyLeft - minimumHealthyTasks(service));
-  stops.push(...chooseToStop(retiringRunning, Math.min(stoppable, retiringRunning.length), live));
+  retire(
+    service,
+    live,
+    live.filter((task) => !staying.includes(task) && !stops.includes(task)),
+    stops,
+  );
   const room = maximumTasks(service) - tasks.filter(isOccupying).length;
   const covered = new Set(staying.map((task) => task.containerInstanceId));
   const uncovered = [...eligible].filter((id) => !covered.has(id)).sort();
@@ -333,25 +356,23 @@ const planService = (
     stops.push(...live, ...tasks.filter((task) => isLost(task) && !isStopped(task)));
   } else if (current.schedulingStrategy === 'REPLICA') {
     const desired = current.desiredCount;
-    // A lost task is told to stop (its workflow settles it) and replaced.
-    stops.push(...tasks.filter((t) => isLost(t) && !isStopped(t) && t.desiredStatus === 'RUNNING'));
+    // A lost task is told to stop and replaced.
+    stops.push(...lostToStop(tasks));
     // What stays: the primary deployment's tasks on ACTIVE instances. The
     // rest retires — old deployments' tasks and those on DRAINING instances.
     const staying = live.filter(
       (task) => task.deploymentId === primary.id && task.instance === 'ACTIVE',
     );
-    const retiring = live.filter((task) => !staying.includes(task));
-    // Retiring tasks that are not RUNNING serve nothing: they go at once.
-    stops.push(...retiring.filter((task) => !isHealthy(task)));
     // A scale-in of the primary deployment.
     if (staying.length > desired) {
       stops.push(...chooseToStop(staying, staying.length - desired, live));
     }
-    // Retiring RUNNING tasks go while more than the minimum stay healthy.
-    const healthyLeft = live.filter(isHealthy).filter((task) => !stops.includes(task)).length;
-    const retiringRunning = retiring.filter(isHealthy);
-    const stoppable = Math.max(0, healthyLeft - minimumHealthyTasks(current));
-    stops.push(...chooseToStop(retiringRunning, Math.min(stoppable, retiringRunning.length), live));
+    retire(
+      current,
+      live,
+      live.filter((task) => !staying.includes(task)),
+      stops,
+    );
     // New tasks fill the room that the maximum leaves, unless the deployment
     // failed or its tasks keep failing to start (then it waits, longer each time).
     const room = maximumTasks(current) - occupying.length;
