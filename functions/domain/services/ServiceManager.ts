@@ -66,6 +66,9 @@ interface ServiceManagerDependencies {
 }
 
 const MAX_DESCRIBED = 10;
+/** ECS's words for a desired count given to a DAEMON service. */
+const DAEMON_DESIRED_COUNT =
+  'The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again';
 const SAVE_ATTEMPTS = 5;
 
 /** ECS's default placement for a service's EC2 tasks: spread across zones, then instances. */
@@ -98,11 +101,7 @@ class ServiceManager {
       'REPLICA';
     const desired = readDesiredCount(body.desiredCount);
     const daemon = schedulingStrategy === 'DAEMON';
-    if (daemon && desired !== undefined) {
-      throw new InvalidParameterException(
-        'The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again',
-      );
-    }
+    if (daemon && desired !== undefined) throw new InvalidParameterException(DAEMON_DESIRED_COUNT);
     if (daemon && body.placementStrategy !== undefined && body.placementStrategy !== null) {
       throw new InvalidParameterException(
         'The daemon scheduling strategy does not support placement strategies.',
@@ -196,17 +195,12 @@ class ServiceManager {
 
   async update(body: Record<string, unknown>): Promise<Service> {
     const { cluster, name } = await this.#target(body);
-    for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt += 1) {
-      const current = await this.#deps.services.get(cluster.name, name);
-      if (!current || current.status === 'INACTIVE') throw new ServiceNotFoundException();
+    return this.#change(cluster.name, name, async (current) => {
       if (current.status !== 'ACTIVE') throw new ServiceNotActiveException();
       const primary = current.deployments[0] as DeploymentRecord;
-      const daemon = current.schedulingStrategy === 'DAEMON';
       const asked = readDesiredCount(body.desiredCount);
-      if (daemon && asked !== undefined) {
-        throw new InvalidParameterException(
-          'The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again',
-        );
+      if (current.schedulingStrategy === 'DAEMON' && asked !== undefined) {
+        throw new InvalidParameterException(DAEMON_DESIRED_COUNT);
       }
       const desired = asked ?? current.desiredCount;
       const launch = await this.#readLaunch(body, cluster, primary, current.schedulingStrategy);
@@ -223,7 +217,7 @@ class ServiceManager {
             })),
           ]
         : [{ ...primary, desiredCount: desired }, ...current.deployments.slice(1)];
-      const next: ServiceRecord = {
+      return {
         ...current,
         desiredCount: desired,
         deploymentConfiguration: readDeploymentConfiguration(
@@ -234,9 +228,31 @@ class ServiceManager {
         steady: current.steady && !redeploy && desired === current.desiredCount,
         version: current.version + 1,
       };
+    });
+  }
+
+  /**
+   * Reads the service, lets `change` say what it becomes (undefined: nothing
+   * to write), and writes it conditionally on the version read, again after
+   * a lost race; then a new deployment is announced, and the scheduler woken.
+   */
+  async #change(
+    cluster: string,
+    name: string,
+    change: (current: ServiceRecord) => Promise<ServiceRecord | undefined>,
+  ): Promise<Service> {
+    for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt += 1) {
+      const current = await this.#deps.services.get(cluster, name);
+      if (!current || current.status === 'INACTIVE') throw new ServiceNotFoundException();
+      const next = await change(current);
+      if (!next) return toService(this.#deps.arns, current, false);
       if (await this.#deps.services.save(next, current)) {
-        if (redeploy) await this.#started(next, deployments[0] as DeploymentRecord, now);
-        else await this.#deps.waker.wake(cluster.name, name);
+        const deployment = next.deployments[0];
+        if (deployment && deployment.id !== current.deployments[0]?.id) {
+          await this.#started(next, deployment, this.#deps.clock.now());
+        } else {
+          await this.#deps.waker.wake(cluster, name);
+        }
         return toService(this.#deps.arns, next, false);
       }
     }
@@ -263,28 +279,21 @@ class ServiceManager {
   async delete(body: Record<string, unknown>): Promise<Service> {
     const { cluster, name } = await this.#target(body);
     const force = optionalBoolean(body.force, 'force') ?? false;
-    for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt += 1) {
-      const current = await this.#deps.services.get(cluster.name, name);
-      if (!current || current.status === 'INACTIVE') throw new ServiceNotFoundException();
-      if (current.status === 'DRAINING') return toService(this.#deps.arns, current, false);
+    return this.#change(cluster.name, name, async (current) => {
+      if (current.status === 'DRAINING') return undefined;
       if (current.desiredCount > 0 && !force) {
         throw new InvalidParameterException(
           'The service cannot be stopped while it is scaled above 0.',
         );
       }
-      const next: ServiceRecord = {
+      return {
         ...current,
         status: 'DRAINING',
         desiredCount: 0,
         steady: false,
         version: current.version + 1,
       };
-      if (await this.#deps.services.save(next, current)) {
-        await this.#deps.waker.wake(cluster.name, name);
-        return toService(this.#deps.arns, next, false);
-      }
-    }
-    throw new ClientException('Too many concurrent changes to the service; try again.');
+    });
   }
 
   async describe(
