@@ -95,12 +95,8 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     arns,
     disconnectAfterMs: config.agentDisconnectSeconds * 1000,
     wakeServices: async (cluster) => {
-      const live = await serviceRepository.listLive();
-      await Promise.all(
-        live
-          .filter((service) => service.cluster === cluster)
-          .map((service) => serviceWaker.wake(cluster, service.name)),
-      );
+      const live = await serviceRepository.listLive(cluster);
+      await Promise.all(live.map((service) => serviceWaker.wake(cluster, service.name)));
     },
   });
   const isConnected = (record: ContainerInstanceRecord) =>
@@ -111,6 +107,11 @@ const createDependencies = (config: BerthConfig): Dependencies => {
       containerInstances.instanceArn(record.cluster, record.id),
       isConnected(record),
     );
+  /** An expression of the cluster query language, compiled once: does an instance match it? */
+  const instanceFilter = (expression: string) => {
+    const compiled = parseExpression(expression);
+    return (record: ContainerInstanceRecord) => evaluate(compiled, viewOf(record));
+  };
   const taskDefinitions = new TaskDefinitionService({
     taskDefinitions: taskDefinitionRepository,
     workflows,
@@ -154,10 +155,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     containerInstances,
     tasks,
     agents,
-    instanceFilter: (expression) => {
-      const compiled = parseExpression(expression);
-      return (record) => evaluate(compiled, viewOf(record));
-    },
+    instanceFilter,
     table,
     stepFunctions,
     clusters: new ClusterService({ clusters: clusterRepository, clock: systemClock, arns }),
@@ -185,13 +183,14 @@ const createDependencies = (config: BerthConfig): Dependencies => {
       events,
       waker: serviceWaker,
       // memberOf expressions in the cluster query language; distinctInstance holds by nature.
-      meetsConstraints: (record, constraints) =>
-        constraints.every(
-          (constraint) =>
-            constraint.type !== 'memberOf' ||
-            constraint.expression === undefined ||
-            evaluate(parseExpression(constraint.expression), viewOf(record)),
-        ),
+      constraintsMatcher: (constraints) => {
+        const filters = constraints.flatMap((constraint) =>
+          constraint.type === 'memberOf' && constraint.expression !== undefined
+            ? [instanceFilter(constraint.expression)]
+            : [],
+        );
+        return (record) => filters.every((matches) => matches(record));
+      },
       clock,
       arns,
     }),

@@ -11,6 +11,7 @@ import {
   type ServiceRecord,
 } from '../../functions/domain/services/model';
 import { ServiceScheduler } from '../../functions/domain/services/ServiceScheduler';
+import { taskArn } from '../../functions/domain/tasks/identifiers';
 import type { TaskRecord } from '../../functions/domain/tasks/model';
 import type { TaskLauncher } from '../../functions/domain/tasks/TaskLauncher';
 import type { TaskLifecycle } from '../../functions/domain/tasks/TaskLifecycle';
@@ -23,6 +24,8 @@ import { credentials, ecsClient, uniqueName } from '../helpers/clients';
  * in memory and appear only after a delay, which widens the window in which
  * two schedulers without a lease would both launch.
  */
+
+const ARNS = { accountId: '000000000000', region: 'us-east-1' };
 
 // The adapters take their credentials from the environment, as in Lambda.
 process.env.AWS_ACCESS_KEY_ID ??= credentials.accessKeyId;
@@ -101,15 +104,16 @@ const schedulerOver = (
         }));
         if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
         launched.push(...(made as unknown as TaskRecord[]));
-        return { tasks: made.map((t) => ({ taskArn: `arn/${t.id}` })), failures: [] };
+        // As RunTask answers: full task ARNs.
+        return { tasks: made.map((t) => ({ taskArn: taskArn(ARNS, 'c', t.id) })), failures: [] };
       },
     } as unknown as TaskLauncher,
     lifecycle: {} as TaskLifecycle,
     events: { publish: async () => undefined },
     waker: { wake: async () => undefined },
-    meetsConstraints: () => true,
+    constraintsMatcher: () => () => true,
     clock: { now: () => Date.now() },
-    arns: { accountId: '000000000000', region: 'us-east-1' },
+    arns: ARNS,
   });
   return { scheduler, launched };
 };

@@ -178,11 +178,18 @@ class DynamoDbServiceRepository implements ServiceRepository {
     return outcome.outcome === 'committed';
   }
 
-  async listLive(): Promise<{ cluster: string; name: string }[]> {
+  async listLive(cluster?: string): Promise<{ cluster: string; name: string }[]> {
+    // gsi1sk is `<cluster>#<name>`, and `#` cannot be in a cluster's name.
     const items = await this.table.queryAll({
       IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :live',
-      ExpressionAttributeValues: { ':live': LIVE },
+      KeyConditionExpression:
+        cluster === undefined
+          ? 'gsi1pk = :live'
+          : 'gsi1pk = :live AND begins_with(gsi1sk, :cluster)',
+      ExpressionAttributeValues: {
+        ':live': LIVE,
+        ...(cluster === undefined ? {} : { ':cluster': `${cluster}#` }),
+      },
     });
     return items.map((item) => {
       const [cluster = '', ...rest] = String(item.gsi1sk).split('#');

@@ -31,8 +31,8 @@ interface ServiceRepository {
    * it from the cluster in the same transaction.
    */
   save(next: ServiceRecord, read: ServiceRecord): Promise<boolean>;
-  /** Every ACTIVE or DRAINING service, across clusters (the scheduler's sweep). */
-  listLive(): Promise<{ cluster: string; name: string }[]>;
+  /** Every ACTIVE or DRAINING service, across clusters (the sweep) or of one cluster. */
+  listLive(cluster?: string): Promise<{ cluster: string; name: string }[]>;
   /** Takes the service's lease until `until` if nobody holds it (or it expired at `now`). */
   tryLease(
     cluster: string,

@@ -44,11 +44,10 @@ interface ServiceSchedulerDependencies {
   readonly launcher: TaskLauncher;
   readonly lifecycle: TaskLifecycle;
   readonly events: EventPublisher;
-  /** Whether an instance meets a service's placement constraints (DAEMON: where it runs). */
-  readonly meetsConstraints: (
-    instance: ContainerInstanceRecord,
+  /** Whether an instance meets a service's placement constraints (DAEMON: where it runs), compiled once. */
+  readonly constraintsMatcher: (
     constraints: readonly { type: string; expression?: string | undefined }[],
-  ) => boolean;
+  ) => (instance: ContainerInstanceRecord) => boolean;
   /** Wakes the scheduler again (in a fresh invocation) when one runs out of time. */
   readonly waker: ServiceWaker;
   readonly clock: Clock;
@@ -215,18 +214,10 @@ class ServiceScheduler {
       const instances = onInstances || daemon ? await this.#deps.instances.listLive(cluster) : [];
       const statuses = new Map(instances.map((i) => [i.id, i.status] as const));
       const tasks = records.map((task) => toServiceTask(task, statuses));
-      const constraints = service.deployments[0]?.placementConstraints ?? [];
       const plan = planService(service, tasks, {
         now: this.#deps.clock.now(),
         newDeploymentId,
-        ...(daemon
-          ? {
-              daemonInstances: instances
-                .filter((instance) => instance.status === 'ACTIVE')
-                .filter((instance) => this.#deps.meetsConstraints(instance, constraints))
-                .map((instance) => instance.id),
-            }
-          : {}),
+        ...(daemon ? { daemonInstances: this.#daemonInstances(service, instances) } : {}),
       });
       const stopped = await this.#stop(service, plan);
       const capped = capLaunches(plan.launches, LAUNCHES_PER_ROUND);
@@ -244,6 +235,19 @@ class ServiceScheduler {
       }
     }
     return { more: true };
+  }
+
+  /** DAEMON: the ACTIVE instances that meet the service's constraints. */
+  #daemonInstances(
+    service: ServiceRecord,
+    instances: readonly ContainerInstanceRecord[],
+  ): string[] {
+    const matches = this.#deps.constraintsMatcher(
+      service.deployments[0]?.placementConstraints ?? [],
+    );
+    return instances
+      .filter((instance) => instance.status === 'ACTIVE' && matches(instance))
+      .map((instance) => instance.id);
   }
 
   /** The service's tasks: its index, and by key those it launched lately that the index may lag. */
