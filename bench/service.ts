@@ -11,7 +11,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { type Agent, killLeftovers, startAgent, stopAgent } from './agents';
-import { type BenchEndpoints, ecsClient, noter, print, stackCpuMs } from './shared';
+import { type BenchEndpoints, ecsClient, followEvents, noter, print, stackCpuMs } from './shared';
 
 /**
  * `service` (issue 8, "Scale"): a service of 500 tasks on 25 process-runtime
@@ -47,11 +47,6 @@ interface Envelope {
 
 /** The service's task events and steady-state actions, as they arrive, with the bounds checked. */
 const watchService = async (eventsUrl: string, serviceName: string) => {
-  const controller = new AbortController();
-  const query = ['ECS Task State Change', 'ECS Service Action']
-    .map((type) => `detail-type=${encodeURIComponent(type)}`)
-    .join('&');
-  const response = await fetch(`${eventsUrl}?${query}`, { signal: controller.signal });
   const tasks = new Map<string, { last: string; desired: string }>();
   const state = {
     rolling: false,
@@ -90,23 +85,11 @@ const watchService = async (eventsUrl: string, serviceName: string) => {
       if (healthy < Math.ceil((DESIRED * MINIMUM_HEALTHY_PERCENT) / 100)) state.violations += 1;
     }
   };
-  const reader = response.body?.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const pump = (async () => {
-    for (;;) {
-      const chunk = await reader?.read().catch(() => undefined);
-      if (!chunk || chunk.done) return;
-      buffer += decoder.decode(chunk.value, { stream: true });
-      let end = buffer.indexOf('\n\n');
-      while (end !== -1) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (frame.startsWith('data: ')) onEvent(JSON.parse(frame.slice(6)) as Envelope);
-        end = buffer.indexOf('\n\n');
-      }
-    }
-  })();
+  const stream = await followEvents(
+    eventsUrl,
+    ['ECS Task State Change', 'ECS Service Action'],
+    (event) => onEvent(event as Envelope),
+  );
   return {
     state,
     /** Resolves at the next SERVICE_STEADY_STATE of the service (false on timeout). */
@@ -118,10 +101,7 @@ const watchService = async (eventsUrl: string, serviceName: string) => {
           resolve(true);
         });
       }),
-    close: async () => {
-      controller.abort();
-      await pump;
-    },
+    close: stream.close,
   };
 };
 

@@ -108,6 +108,55 @@ interface TaskTimes {
 type TaskEvents = Awaited<ReturnType<typeof subscribeTaskEvents>>;
 
 /**
+ * Follows the events stream (Server-Sent Events) for the given detail types:
+ * `onEvent` gets each envelope with `performance.now()` of its arrival.
+ * Resolves once the server says the subscription is in place, so that no
+ * event published after that is missed.
+ */
+const followEvents = async (
+  eventsUrl: string,
+  detailTypes: readonly string[],
+  onEvent: (event: unknown, at: number) => void,
+): Promise<{ close(): Promise<void> }> => {
+  const controller = new AbortController();
+  const query = detailTypes.map((type) => `detail-type=${encodeURIComponent(type)}`).join('&');
+  const response = await fetch(`${eventsUrl}?${query}`, { signal: controller.signal });
+  if (!response.ok || !response.body) {
+    throw new Error(`The events stream ${eventsUrl} answered ${response.status}`);
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let subscribed: () => void = () => {};
+  const ready = new Promise<void>((done) => {
+    subscribed = done;
+  });
+  const pump = (async () => {
+    let buffer = '';
+    for (;;) {
+      const chunk = await reader.read().catch(() => undefined);
+      if (!chunk || chunk.done) return;
+      const at = performance.now();
+      buffer += decoder.decode(chunk.value, { stream: true });
+      let end = buffer.indexOf('\n\n');
+      while (end !== -1) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (frame.startsWith(': subscribed')) subscribed();
+        if (frame.startsWith('data: ')) onEvent(JSON.parse(frame.slice(6)), at);
+        end = buffer.indexOf('\n\n');
+      }
+    }
+  })();
+  await ready;
+  return {
+    close: async () => {
+      controller.abort();
+      await pump;
+    },
+  };
+};
+
+/**
  * Subscribes to the task events and records, per task ARN, when the first
  * event of each lastStatus arrived; `whenStatus` resolves on one of them.
  */
@@ -123,24 +172,8 @@ const subscribeTaskEvents = async (eventsUrl: string) => {
     }
     return entry;
   };
-  const controller = new AbortController();
-  const response = await fetch(
-    `${eventsUrl}?detail-type=${encodeURIComponent('ECS Task State Change')}`,
-    { signal: controller.signal },
-  );
-  if (!response.ok || !response.body) {
-    throw new Error(`The events stream ${eventsUrl} answered ${response.status}`);
-  }
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let subscribed: () => void = () => {};
-  const ready = new Promise<void>((done) => {
-    subscribed = done;
-  });
-  const onFrame = (frame: string, at: number) => {
-    if (frame.startsWith(': subscribed')) subscribed();
-    if (!frame.startsWith('data: ')) return;
-    const event = JSON.parse(frame.slice(6)) as TaskEvent;
+  const stream = await followEvents(eventsUrl, ['ECS Task State Change'], (data, at) => {
+    const event = data as TaskEvent;
     const arn = event.detail?.taskArn ?? event.resources?.[0];
     const status = event.detail?.lastStatus;
     if (!arn || !status || !event.detail) return;
@@ -149,23 +182,7 @@ const subscribeTaskEvents = async (eventsUrl: string) => {
     entry.arrivals.set(status, at);
     entry.details.set(status, event.detail);
     for (const watcher of watchers.get(arn) ?? []) watcher();
-  };
-  const pump = (async () => {
-    let buffer = '';
-    for (;;) {
-      const chunk = await reader.read().catch(() => undefined);
-      if (!chunk || chunk.done) return;
-      const at = performance.now();
-      buffer += decoder.decode(chunk.value, { stream: true });
-      let end = buffer.indexOf('\n\n');
-      while (end !== -1) {
-        onFrame(buffer.slice(0, end), at);
-        buffer = buffer.slice(end + 2);
-        end = buffer.indexOf('\n\n');
-      }
-    }
-  })();
-  await ready;
+  });
   /**
    * Resolves with the arrival time of the task's `status` event; undefined
    * after timeoutMs, or at once when the task is STOPPED without it.
@@ -194,14 +211,7 @@ const subscribeTaskEvents = async (eventsUrl: string) => {
         done(undefined);
       }, timeoutMs);
     });
-  return {
-    times,
-    whenStatus,
-    close: async () => {
-      controller.abort();
-      await pump;
-    },
-  };
+  return { times, whenStatus, close: stream.close };
 };
 
 // ── The stack's CPU ─────────────────────────────────────────────────────────
@@ -600,4 +610,4 @@ const stopTasks = async (
 };
 
 export type { BenchEndpoints, RunTaskBenchOptions };
-export { benchRunTask, CONCURRENCY, ecsClient, noter, percentile, print, stackCpuMs };
+export { benchRunTask, CONCURRENCY, ecsClient, followEvents, noter, percentile, print, stackCpuMs };
