@@ -28,6 +28,8 @@ const serviceKey = (cluster: string, name: string) => ({
 });
 const clusterKey = (cluster: string) => ({ pk: `CLUSTER#${cluster}`, sk: 'CLUSTER' });
 const LIVE = 'SERVICES#LIVE';
+/** Retries of a transaction that lost to another one holding the same items. */
+const MAX_CONFLICT_RETRIES = 5;
 
 const toRecord = (item: Item): ServiceRecord => ({
   ...(JSON.parse(String(item.record)) as ServiceRecord),
@@ -49,6 +51,19 @@ class DynamoDbServiceRepository implements ServiceRepository {
   constructor(private readonly table: DynamoDbTable) {}
 
   async create(service: ServiceRecord): Promise<CreateServiceResult> {
+    // A transaction conflict (the cluster's counters are written by every task
+    // transition) is retried a few times, as the other repositories do.
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt += 1) {
+      const outcome = await this.#createOnce(service);
+      if (outcome !== 'conflict') return outcome;
+      const existing = await this.get(service.cluster, service.name);
+      if (existing && existing.status !== 'INACTIVE')
+        return { outcome: 'exists', service: existing };
+    }
+    return { outcome: 'contended' };
+  }
+
+  async #createOnce(service: ServiceRecord): Promise<CreateServiceResult | 'conflict'> {
     const outcome = await this.table.transact([
       {
         Put: {
@@ -80,12 +95,7 @@ class DynamoDbServiceRepository implements ServiceRepository {
       },
     ]);
     if (outcome.outcome === 'committed') return { outcome: 'created' };
-    if (outcome.outcome === 'conflict') {
-      const existing = await this.get(service.cluster, service.name);
-      if (existing && existing.status !== 'INACTIVE')
-        return { outcome: 'exists', service: existing };
-      return this.create(service);
-    }
+    if (outcome.outcome === 'conflict') return 'conflict';
     const stood = outcome.items[0];
     if (outcome.failedIndexes.includes(0) && stood) {
       return { outcome: 'exists', service: toRecord(stood) };

@@ -5,7 +5,9 @@ type CreateServiceResult =
   | { readonly outcome: 'created' }
   /** An ACTIVE or DRAINING service of that name exists (as it stands). */
   | { readonly outcome: 'exists'; readonly service: ServiceRecord }
-  | { readonly outcome: 'cluster-not-active' };
+  | { readonly outcome: 'cluster-not-active' }
+  /** Other writes to the cluster kept winning: the caller may try again. */
+  | { readonly outcome: 'contended' };
 
 interface ListServicesQuery extends PageRequest {
   readonly launchType?: string | undefined;

@@ -182,6 +182,9 @@ class ServiceManager {
     };
     const created = await this.#deps.services.create(service);
     if (created.outcome === 'cluster-not-active') throw new ClusterNotFoundException();
+    if (created.outcome === 'contended') {
+      throw new ClientException('Too many concurrent requests for the cluster; try again.');
+    }
     if (created.outcome === 'exists') {
       // The same request again (same clientToken) gets the service it created.
       if (clientToken !== undefined && created.service.clientToken === clientToken) {
