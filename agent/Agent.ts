@@ -32,6 +32,7 @@ import {
   type StateFile,
   type TaskState,
 } from './StateFile';
+import { type ContainerReading, UsageMeter } from './usage';
 
 /**
  * The host agent: registers the container instance, keeps one socket to
@@ -79,6 +80,9 @@ class Agent {
   private readonly reporter: Reporter;
   private socket?: ControlSocket;
   private pruneTimer?: NodeJS.Timeout;
+  private metricsTimer?: NodeJS.Timeout;
+  private readonly usageMeter = new UsageMeter();
+  private measuring = false;
   private shuttingDown = false;
   private readonly now: () => number;
 
@@ -131,6 +135,10 @@ class Agent {
     this.socket.start();
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS);
     this.pruneTimer.unref();
+    if (options.metricsSeconds > 0) {
+      this.metricsTimer = setInterval(() => void this.sendUsage(), options.metricsSeconds * 1000);
+      this.metricsTimer.unref();
+    }
   }
 
   /**
@@ -142,6 +150,7 @@ class Agent {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     clearInterval(this.pruneTimer);
+    clearInterval(this.metricsTimer);
     if (this.dependencies.options.stopTasksOnExit) {
       for (const task of this.state.tasks) {
         if (task.status !== 'STOPPED') task.desiredStatus = 'STOPPED';
@@ -163,6 +172,41 @@ class Agent {
     this.dependencies.runtime.close();
     this.persist();
     this.dependencies.stateFile.unlock();
+  }
+
+  // --- Usage -------------------------------------------------------------
+
+  /**
+   * Measures every running container and sends the tasks' usage on the
+   * socket (docs/agent-protocol.md §2), from which Berth makes ECS's
+   * CPUUtilization and MemoryUtilization. A reading that finds the socket
+   * closed is dropped: a late figure would only blur the next one.
+   */
+  async sendUsage(): Promise<void> {
+    if (this.measuring || this.shuttingDown) return;
+    this.measuring = true;
+    try {
+      const running = [...this.handles.values()];
+      const usage = await this.dependencies.runtime.usage(running);
+      const at = this.now();
+      const readings: ContainerReading[] = [];
+      for (const handle of running) {
+        const reading = usage.get(handle.runtimeId);
+        if (reading) {
+          readings.push({
+            taskArn: handle.taskArn,
+            containerName: handle.containerName,
+            usage: reading,
+          });
+        }
+      }
+      const tasks = this.usageMeter.rates(readings, at);
+      if (tasks.length > 0) this.socket?.sendIfOpen({ action: 'metrics', timestamp: at, tasks });
+    } catch (error) {
+      this.dependencies.log(`cannot measure container usage: ${messageOf(error)}`);
+    } finally {
+      this.measuring = false;
+    }
   }
 
   // --- Registration ------------------------------------------------------

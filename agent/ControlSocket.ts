@@ -75,6 +75,17 @@ class ControlSocket {
     });
   }
 
+  /**
+   * Sends a message if the socket is open; false otherwise. For messages that
+   * are worthless late (usage figures): nothing is queued for a reconnect.
+   */
+  sendIfOpen(message: object): boolean {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(message));
+    return true;
+  }
+
   private connect(): void {
     const { endpoint, cluster, containerInstanceArn, log } = this.options;
     const socket = new WebSocket(socketUrl(endpoint, cluster, containerInstanceArn));

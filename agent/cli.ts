@@ -41,6 +41,8 @@ interface AgentOptions {
   readonly stateDir: string;
   readonly region: string;
   readonly heartbeatSeconds: number;
+  /** How often container usage is measured and sent (CloudWatch's utilization metrics); 0: never. */
+  readonly metricsSeconds: number;
   readonly stopTasksOnExit: boolean;
 }
 
@@ -120,6 +122,14 @@ const positiveNumber = (flag: string, text: string): number => {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
     throw new UsageError(`${flag} must be a positive number, not ${JSON.stringify(text)}`);
+  }
+  return value;
+};
+
+const nonNegativeNumber = (flag: string, text: string): number => {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new UsageError(`${flag} must be a number of 0 or more, not ${JSON.stringify(text)}`);
   }
   return value;
 };
@@ -216,6 +226,11 @@ const buildProgram = (host: HostFacts): Command =>
       'us-east-1',
     )
     .option('--heartbeat-seconds <seconds>', 'interval of socket heartbeats', '20')
+    .option(
+      '--metrics-seconds <seconds>',
+      'interval of container CPU and memory measurements sent to Berth (0: none)',
+      '20',
+    )
     .option('--stop-tasks-on-exit', 'stop every container (and report it) before exiting', false)
     .addHelpText('after', HELP_AFTER)
     .allowExcessArguments(false);
@@ -234,6 +249,7 @@ interface RawOptions {
   stateDir?: string;
   region: string;
   heartbeatSeconds: string;
+  metricsSeconds: string;
   stopTasksOnExit: boolean;
 }
 
@@ -316,6 +332,7 @@ const parseCommandLine = (
         : resolve(host.cwd, raw.stateDir),
     region,
     heartbeatSeconds: positiveNumber('--heartbeat-seconds', raw.heartbeatSeconds),
+    metricsSeconds: nonNegativeNumber('--metrics-seconds', raw.metricsSeconds),
     stopTasksOnExit: raw.stopTasksOnExit,
   };
 };

@@ -153,6 +153,16 @@ const chooseContainerRuntime = async (
   return { runtime: 'process' };
 };
 
+/**
+ * How often the managed (FARGATE) hosts' agents send usage: 20 s, as ECS
+ * samples, unless BERTH_AGENT_METRICS_SECONDS says otherwise (tests compress time).
+ */
+const agentMetricsSeconds = (environment: Record<string, string> | undefined): number => {
+  const text = environment?.BERTH_AGENT_METRICS_SECONDS ?? process.env.BERTH_AGENT_METRICS_SECONDS;
+  const value = Number(text);
+  return text !== undefined && Number.isFinite(value) && value >= 0 ? value : 20;
+};
+
 const startLocalStack = async (options: StackOptions): Promise<RunningStack> => {
   if (!hasJava()) throw new MissingJavaError();
   for (const [name, port] of Object.entries(options.ports)) await assertPortFree(name, port);
@@ -248,6 +258,7 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
       region,
       runtime: fargateRuntime.runtime,
       dockerSocket: fargateRuntime.dockerSocket,
+      metricsSeconds: agentMetricsSeconds(options.environment),
       log,
     });
     log(`Capacity host at ${capacity.url} (FARGATE tasks: ${fargateRuntime.runtime})`);

@@ -43,6 +43,17 @@ interface ContainerExit {
 
 type ExitListener = (handle: ContainerHandle, exit: ContainerExit) => void;
 
+/**
+ * What a running container has used: CPU as a counter (so the agent turns two
+ * readings into a rate over its own interval) and memory as it is now.
+ */
+interface ContainerUsage {
+  /** CPU time used since the container started, in nanoseconds. */
+  readonly cpuNanos: number;
+  /** Memory in use now, in bytes (resident memory; the page cache is not counted). */
+  readonly memoryBytes: number;
+}
+
 interface ContainerRuntime {
   readonly name: string;
   /**
@@ -67,6 +78,11 @@ interface ContainerRuntime {
   adopt(record: ContainerRecord): Promise<ContainerHandle | undefined>;
   /** Every container exit is emitted exactly once. */
   onExit(listener: ExitListener): void;
+  /**
+   * Reads the usage of running containers, by runtime id. A container that
+   * cannot be read (it just ended) is absent from the answer.
+   */
+  usage(handles: readonly ContainerHandle[]): Promise<Map<string, ContainerUsage>>;
   /** Stops watching (timers), leaving the containers running. */
   close(): void;
   /**
@@ -98,6 +114,7 @@ export type {
   ContainerPaths,
   ContainerRecord,
   ContainerRuntime,
+  ContainerUsage,
   ExitListener,
 };
 export { CannotPullContainerError, CannotStartContainerError };

@@ -11,6 +11,7 @@ import {
   type ContainerPaths,
   type ContainerRecord,
   type ContainerRuntime,
+  type ContainerUsage,
   type ExitListener,
 } from './ContainerRuntime';
 import {
@@ -22,6 +23,7 @@ import {
   LABELS,
   networkBindingsOf,
   networkModeOf,
+  usageOfStats,
 } from './dockerMapping';
 
 /**
@@ -429,6 +431,25 @@ class DockerRuntime implements ContainerRuntime {
     });
     // Several only if something else made them; the newest is the one this agent created last.
     return [...found].sort((a, b) => b.Created - a.Created)[0];
+  }
+
+  async usage(handles: readonly ContainerHandle[]): Promise<Map<string, ContainerUsage>> {
+    const readings = await Promise.all(
+      handles.map(async (handle) => {
+        try {
+          const stats: unknown = await this.docker
+            .getContainer(handle.runtimeId)
+            .stats({ stream: false });
+          return [handle.runtimeId, usageOfStats(stats)] as const;
+        } catch {
+          // Gone or not running: no reading, as for a process that just ended.
+          return [handle.runtimeId, undefined] as const;
+        }
+      }),
+    );
+    const usage = new Map<string, ContainerUsage>();
+    for (const [id, reading] of readings) if (reading) usage.set(id, reading);
+    return usage;
   }
 
   // --- Watching ----------------------------------------------------------

@@ -19,8 +19,10 @@ import {
   type ContainerPaths,
   type ContainerRecord,
   type ContainerRuntime,
+  type ContainerUsage,
   type ExitListener,
 } from './ContainerRuntime';
+import { readProcessGroupUsage } from './processUsage';
 
 /**
  * The `process` runtime: each container is `entryPoint ++ command` run as a
@@ -237,6 +239,15 @@ class ProcessRuntime implements ContainerRuntime {
 
   close(): void {
     for (const watch of this.watches.values()) clearTimeout(watch.timer);
+  }
+
+  async usage(handles: readonly ContainerHandle[]): Promise<Map<string, ContainerUsage>> {
+    // The wrapper is its group's leader (detached), so the group id is the runtime id.
+    const groups = new Set(handles.map((handle) => Number(handle.runtimeId)));
+    const byGroup = readProcessGroupUsage(groups);
+    const usage = new Map<string, ContainerUsage>();
+    for (const [group, reading] of byGroup) usage.set(String(group), reading);
+    return usage;
   }
 
   private watch(

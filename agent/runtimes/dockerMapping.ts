@@ -1,7 +1,7 @@
 import type { NetworkBinding } from '@aws-sdk/client-ecs';
 import type { ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
 import type { AgentContainer, AgentTask, NetworkMode } from '../protocol';
-import type { ContainerExit } from './ContainerRuntime';
+import type { ContainerExit, ContainerUsage } from './ContainerRuntime';
 
 /**
  * The `docker` runtime's decisions as pure functions (unit-tested as tables):
@@ -250,6 +250,27 @@ const kernelLogShowsOom = (log: string, containerId: string): boolean =>
     );
 
 export type { CreateContext, ExitFacts };
+
+/**
+ * A container's usage from the Engine's one-shot stats: the CPU counter as
+ * is, and memory without the reclaimable page cache (`inactive_file` on
+ * cgroup v2, `cache` on v1), as `docker stats` and ECS count it. Undefined
+ * when the answer has no CPU counter (a container that is not running).
+ */
+const usageOfStats = (stats: unknown): ContainerUsage | undefined => {
+  const record = (value: unknown): Record<string, unknown> =>
+    typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  const root = record(stats);
+  const cpuNanos = record(record(root.cpu_stats).cpu_usage).total_usage;
+  if (typeof cpuNanos !== 'number' || !Number.isFinite(cpuNanos)) return undefined;
+  const memory = record(root.memory_stats);
+  const detail = record(memory.stats);
+  const usage = typeof memory.usage === 'number' ? memory.usage : 0;
+  const cacheValue = detail.inactive_file ?? detail.total_inactive_file ?? detail.cache;
+  const cache = typeof cacheValue === 'number' ? cacheValue : 0;
+  return { cpuNanos, memoryBytes: Math.max(0, usage - cache) };
+};
+
 export {
   awsvpcNetworkName,
   containerNameOf,
@@ -263,4 +284,5 @@ export {
   OUT_OF_MEMORY,
   taskCpuUnits,
   taskMemoryMiB,
+  usageOfStats,
 };

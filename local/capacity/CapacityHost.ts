@@ -36,6 +36,8 @@ interface CapacityHostOptions {
   readonly log: (line: string) => void;
   /** How long a host's agent may take to connect; 30 s (after that it is forgotten). */
   readonly readyTimeoutMs?: number;
+  /** How often the hosts' agents send container usage; 20 s as ECS samples (0: never). */
+  readonly metricsSeconds?: number;
 }
 
 type HostRecord = ManagedHostRequest & { readonly stateDir: string };
@@ -197,6 +199,7 @@ class CapacityHost {
       // hosts in this process that is most of their cost, so they beat at 40 s,
       // still well inside BERTH_AGENT_DISCONNECT_SECONDS (60 s).
       heartbeatSeconds: 40,
+      metricsSeconds: this.options.metricsSeconds ?? 20,
       stopTasksOnExit: false,
     };
     let connected: () => void = () => {};

@@ -122,6 +122,7 @@ describe('Module: agent/cli', () => {
         stateDir: '/srv/.berth/agent/default-box',
         region: 'us-east-1',
         heartbeatSeconds: 20,
+        metricsSeconds: 20,
         stopTasksOnExit: false,
       });
     });
@@ -154,6 +155,8 @@ describe('Module: agent/cli', () => {
         'eu-west-1',
         '--heartbeat-seconds',
         '0.5',
+        '--metrics-seconds',
+        '0',
         '--stop-tasks-on-exit',
       );
       expect(options).toMatchObject({
@@ -166,6 +169,7 @@ describe('Module: agent/cli', () => {
         stateDir: '/srv/agents/one',
         region: 'eu-west-1',
         heartbeatSeconds: 0.5,
+        metricsSeconds: 0,
         stopTasksOnExit: true,
       });
       expect(attributeValue(options, 'ecs.availability-zone')?.value).toBe('eu-west-1b');
@@ -242,6 +246,7 @@ describe('Module: agent/cli', () => {
       [['--cpu', '1.5'], /--cpu must be a positive whole number/],
       [['--memory', 'lots'], /--memory must be a positive whole number/],
       [['--heartbeat-seconds', '0'], /--heartbeat-seconds must be a positive number/],
+      [['--metrics-seconds', '-1'], /--metrics-seconds must be a number of 0 or more/],
       [['--cluster', 'bad name'], /a cluster name is/],
       [['--reserved-ports', '22,70000'], /"70000" is not a port/],
       [['--ws-endpoint', 'http://x:1'], /--ws-endpoint must be a ws: or wss: URL/],
