@@ -4,8 +4,10 @@ import {
   HttpCapacityProvisioner,
   UnavailableCapacityProvisioner,
 } from '../adapters/capacity/HttpCapacityProvisioner';
+import { CloudWatchMetricStore } from '../adapters/cloudwatch/CloudWatchMetricStore';
 import { DynamoDbClusterRepository } from '../adapters/dynamodb/DynamoDbClusterRepository';
 import { DynamoDbContainerInstanceRepository } from '../adapters/dynamodb/DynamoDbContainerInstanceRepository';
+import { DynamoDbMetricStore } from '../adapters/dynamodb/DynamoDbMetricStore';
 import { DynamoDbServiceRepository } from '../adapters/dynamodb/DynamoDbServiceRepository';
 import { createDocumentClient, DynamoDbTable } from '../adapters/dynamodb/DynamoDbTable';
 import { DynamoDbTaskDefinitionRepository } from '../adapters/dynamodb/DynamoDbTaskDefinitionRepository';
@@ -19,11 +21,13 @@ import {
 import { ClusterService } from '../domain/clusters/ClusterService';
 import { ContainerInstanceService } from '../domain/containerInstances/ContainerInstanceService';
 import { toPlacementInstance } from '../domain/containerInstances/placementView';
+import { UsageRecorder } from '../domain/metrics/UsageRecorder';
 import type { ContainerInstanceRecord } from '../domain/model';
 import { evaluate, parseExpression } from '../domain/placement/queryLanguage';
 import type { AgentNotifier } from '../domain/ports/AgentNotifier';
 import { systemClock } from '../domain/ports/Clock';
 import type { ContainerInstanceRepository } from '../domain/ports/ContainerInstanceRepository';
+import type { MetricStore } from '../domain/ports/MetricStore';
 import { ServiceManager } from '../domain/services/ServiceManager';
 import { ServiceScheduler } from '../domain/services/ServiceScheduler';
 import { TaggingService } from '../domain/tags/TaggingService';
@@ -54,6 +58,9 @@ interface Dependencies {
   readonly tagging: TaggingService;
   readonly services: ServiceManager;
   readonly scheduler: ServiceScheduler;
+  readonly metrics: MetricStore;
+  /** Agents' `metrics` messages → ECS's utilization metrics. */
+  readonly usage: UsageRecorder;
 }
 
 const createDependencies = (config: BerthConfig): Dependencies => {
@@ -123,6 +130,10 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     region: config.region,
   });
   const taskRepository = new DynamoDbTaskRepository(table);
+  const metrics: MetricStore =
+    config.metricsStore === 'cloudwatch'
+      ? new CloudWatchMetricStore({ region: config.region })
+      : new DynamoDbMetricStore(table);
   const resolveTaskDefinition = (reference: string) => taskDefinitions.resolve(reference);
   const tasks = createTaskServices({
     clusters: clusterRepository,
@@ -193,6 +204,13 @@ const createDependencies = (config: BerthConfig): Dependencies => {
       },
       clock,
       arns,
+    }),
+    metrics,
+    usage: new UsageRecorder({
+      tasks: taskRepository,
+      metrics,
+      clock,
+      namespace: config.metricsNamespace,
     }),
   };
 };

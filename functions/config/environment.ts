@@ -60,6 +60,17 @@ interface BerthConfig {
    * per-task budget): locally, where every handler shares one process.
    */
   readonly reportRequestCounts: boolean;
+  /**
+   * Where metrics live: `table` (Berth's table, read back by the local
+   * CloudWatch endpoint) locally, `cloudwatch` on AWS. `BERTH_METRICS_STORE`.
+   */
+  readonly metricsStore: 'table' | 'cloudwatch';
+  /**
+   * The namespace of ECS's utilization metrics: `AWS/ECS` locally, as ECS
+   * writes them; on AWS `AWS/` is CloudWatch's own, so `Berth/ECS`.
+   * `BERTH_METRICS_NAMESPACE`.
+   */
+  readonly metricsNamespace: string;
 }
 
 /** The state machines of `statemachines/`, by the `name` they carry in serverless.yml. */
@@ -103,6 +114,11 @@ const loadConfig = (): BerthConfig => {
       ? `http://127.0.0.1:${optionalEnv('BERTH_CAPACITY_PORT') ?? '8085'}`
       : optionalEnv('BERTH_CAPACITY_ENDPOINT'),
     reportRequestCounts: offline,
+    metricsStore:
+      (optionalEnv('BERTH_METRICS_STORE') ?? (offline ? 'table' : 'cloudwatch')) === 'cloudwatch'
+        ? 'cloudwatch'
+        : 'table',
+    metricsNamespace: optionalEnv('BERTH_METRICS_NAMESPACE') ?? (offline ? 'AWS/ECS' : 'Berth/ECS'),
   };
 };
 

@@ -6,7 +6,8 @@ import { logger } from '../config/logger';
  * The agents' WebSocket (docs/agent-protocol.md): `$connect` ties the
  * connection to a container instance, `$default` answers `sync` and
  * `heartbeat` with the instance's whole task list (so a push lost on the way
- * is repaired within a heartbeat), `$disconnect` marks the agent gone.
+ * is repaired within a heartbeat) and stores `metrics` (the tasks' usage, as
+ * CloudWatch's utilization metrics), `$disconnect` marks the agent gone.
  */
 
 type ConnectEvent = APIGatewayProxyWebsocketEventV2 & {
@@ -37,15 +38,23 @@ const message = async (
 ): Promise<APIGatewayProxyResultV2> => {
   const deps = dependencies();
   const connectionId = event.requestContext.connectionId;
-  let action: unknown;
+  let body: { action?: unknown };
   try {
-    action = (JSON.parse(event.body ?? '{}') as { action?: unknown }).action;
+    body = JSON.parse(event.body ?? '{}') as { action?: unknown };
   } catch {
     return reply(400, 'messages are JSON');
   }
-  if (action !== 'sync' && action !== 'heartbeat') return reply(400, 'unknown action');
+  const action = body.action;
+  if (action !== 'sync' && action !== 'heartbeat' && action !== 'metrics') {
+    return reply(400, 'unknown action');
+  }
   const owner = await deps.containerInstances.agentHeard(connectionId);
   if (!owner) return reply(404, 'unknown connection');
+  if (action === 'metrics') {
+    // Usage only: the task list is not pushed back (heartbeats do that).
+    await deps.usage.record(owner, body);
+    return reply(200);
+  }
   const tasks = await deps.tasks.reports.tasksForInstance(owner.cluster, owner.id);
   await deps.agents.push(connectionId, tasks);
   // A (re)connected agent can take tasks again: the cluster's services hear now,

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   type NativeAttributeValue,
@@ -163,6 +164,25 @@ class DynamoDbTable {
       }
     }
     return items;
+  }
+
+  /**
+   * Writes items unconditionally, 25 to a batch, retrying what DynamoDB
+   * leaves unprocessed (with a short pause: that is throttling). For data
+   * without invariants, such as metric samples.
+   */
+  async putMany(items: readonly Item[]): Promise<void> {
+    for (let start = 0; start < items.length; start += 25) {
+      let pending = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        if (attempt >= 10) throw new Error(`${pending.length} writes left unprocessed by DynamoDB`);
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const out = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+      }
+    }
   }
 
   /**
