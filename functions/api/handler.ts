@@ -10,7 +10,7 @@ import { logger } from '../config/logger';
 import { UnknownOperationException } from '../domain/errors';
 import { errorBoundary } from '../middleware/errorBoundary';
 import { ecsOperations } from './ecs';
-import { parseRequest, respond } from './protocol';
+import { contentTypeOf, parseRequest, respond } from './protocol';
 import type { OperationRegistry } from './registry';
 
 /**
@@ -31,7 +31,7 @@ const dispatch = async (
   if (!operation) {
     throw new UnknownOperationException(`Unknown operation ${target}.`);
   }
-  return respond(200, await operation(body, deps), context.awsRequestId);
+  return respond(200, await operation(body, deps), context.awsRequestId, contentTypeOf(event));
 };
 
 const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()

@@ -3,18 +3,29 @@ import { type EcsError, SerializationException, UnknownOperationException } from
 import { isJsonObject, type JsonObject } from '../domain/validation/shape';
 
 /**
- * The AWS JSON 1.1 protocol as ECS and Application Auto Scaling speak it:
- * `POST /` with `X-Amz-Target: <prefix>.<Operation>`, a JSON object body,
- * timestamps as epoch seconds, errors as `{"__type", "message"}`.
+ * The AWS JSON protocols: 1.1 as ECS and Application Auto Scaling speak it,
+ * 1.0 as CloudWatch does (the local endpoint's). Both are `POST /` with
+ * `X-Amz-Target: <prefix>.<Operation>`, a JSON object body, timestamps as
+ * epoch seconds, errors as `{"__type", "message"}`; they differ only in the
+ * content type, which the answer echoes. CloudWatch is also "query
+ * compatible": an error carries its old Query-protocol code in
+ * `x-amzn-query-error: <code>;Sender`, which the SDKs and the CLI read.
  */
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
+const JSON_1_0 = 'application/x-amz-json-1.0';
 
 interface ProtocolRequest {
   /** `AmazonEC2ContainerServiceV20141113.RunTask` → prefix and operation. */
   readonly target: string;
   readonly body: JsonObject;
 }
+
+/** The JSON protocol version the request speaks, as its content type says (1.1 unless 1.0). */
+const contentTypeOf = (event: Pick<APIGatewayProxyEventV2, 'headers'> | undefined): string =>
+  event && header(event as APIGatewayProxyEventV2, 'content-type')?.startsWith(JSON_1_0)
+    ? JSON_1_0
+    : CONTENT_TYPE;
 
 const header = (event: APIGatewayProxyEventV2, name: string): string | undefined => {
   const wanted = name.toLowerCase();
@@ -61,19 +72,29 @@ const respond = (
   statusCode: number,
   payload: unknown,
   requestId: string,
+  contentType: string = CONTENT_TYPE,
 ): APIGatewayProxyStructuredResultV2 => ({
   statusCode,
-  headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId },
+  headers: { 'content-type': contentType, 'x-amzn-requestid': requestId },
   body: toWireJson(payload ?? {}),
 });
 
 const respondWithError = (
   error: EcsError,
   requestId: string,
+  event?: Pick<APIGatewayProxyEventV2, 'headers'>,
 ): APIGatewayProxyStructuredResultV2 => {
-  const response = respond(error.statusCode, error.toJSON(), requestId);
-  return { ...response, headers: { ...response.headers, 'x-amzn-errortype': error.errorType } };
+  const response = respond(error.statusCode, error.toJSON(), requestId, contentTypeOf(event));
+  const queryCode = (error as EcsError & { queryErrorCode?: unknown }).queryErrorCode;
+  return {
+    ...response,
+    headers: {
+      ...response.headers,
+      'x-amzn-errortype': error.errorType,
+      ...(typeof queryCode === 'string' ? { 'x-amzn-query-error': `${queryCode};Sender` } : {}),
+    },
+  };
 };
 
 export type { ProtocolRequest };
-export { CONTENT_TYPE, parseRequest, respond, respondWithError, toWireJson };
+export { CONTENT_TYPE, contentTypeOf, parseRequest, respond, respondWithError, toWireJson };

@@ -24,11 +24,11 @@ const errorBoundary = (
     const error = request.error;
     const requestId = request.context.awsRequestId;
     if (error instanceof EcsError) {
-      request.response = respondWithError(error, requestId);
+      request.response = respondWithError(error, requestId, request.event);
       return;
     }
     logger.error('Unexpected error', { error, requestId });
-    request.response = respondWithError(new ServerException(), requestId);
+    request.response = respondWithError(new ServerException(), requestId, request.event);
   },
 });
 
