@@ -9,6 +9,7 @@ import { type Dependencies, dependencies } from '../config/dependencies';
 import { logger } from '../config/logger';
 import { UnknownOperationException } from '../domain/errors';
 import { errorBoundary } from '../middleware/errorBoundary';
+import { cloudWatchOperations } from './cloudwatch';
 import { ecsOperations } from './ecs';
 import { contentTypeOf, parseRequest, respond } from './protocol';
 import type { OperationRegistry } from './registry';
@@ -18,7 +19,10 @@ import type { OperationRegistry } from './registry';
  * in the registry, runs it, and answers; errors leave through the boundary.
  */
 
-const operations: OperationRegistry = { ...ecsOperations };
+/** Where Berth keeps the metrics itself (locally) it answers CloudWatch's reads of them too. */
+const withCloudWatch: OperationRegistry = { ...ecsOperations, ...cloudWatchOperations };
+const operations = (deps: Dependencies): OperationRegistry =>
+  deps.config.metricsStore === 'table' ? withCloudWatch : ecsOperations;
 
 const dispatch = async (
   event: APIGatewayProxyEventV2,
@@ -27,7 +31,8 @@ const dispatch = async (
 ): Promise<APIGatewayProxyStructuredResultV2> => {
   const { target, body } = parseRequest(event);
   countRequest(`api.${target}`);
-  const operation = Object.hasOwn(operations, target) ? operations[target] : undefined;
+  const registry = operations(deps);
+  const operation = Object.hasOwn(registry, target) ? registry[target] : undefined;
   if (!operation) {
     throw new UnknownOperationException(`Unknown operation ${target}.`);
   }

@@ -21,11 +21,12 @@ import {
 import { ClusterService } from '../domain/clusters/ClusterService';
 import { ContainerInstanceService } from '../domain/containerInstances/ContainerInstanceService';
 import { toPlacementInstance } from '../domain/containerInstances/placementView';
+import { MetricQueries } from '../domain/metrics/MetricQueries';
 import { UsageRecorder } from '../domain/metrics/UsageRecorder';
 import type { ContainerInstanceRecord } from '../domain/model';
 import { evaluate, parseExpression } from '../domain/placement/queryLanguage';
 import type { AgentNotifier } from '../domain/ports/AgentNotifier';
-import { systemClock } from '../domain/ports/Clock';
+import { type Clock, systemClock } from '../domain/ports/Clock';
 import type { ContainerInstanceRepository } from '../domain/ports/ContainerInstanceRepository';
 import type { MetricStore } from '../domain/ports/MetricStore';
 import { ServiceManager } from '../domain/services/ServiceManager';
@@ -61,6 +62,9 @@ interface Dependencies {
   readonly metrics: MetricStore;
   /** Agents' `metrics` messages → ECS's utilization metrics. */
   readonly usage: UsageRecorder;
+  /** The local CloudWatch endpoint's operations. */
+  readonly metricQueries: MetricQueries;
+  readonly clock: Clock;
 }
 
 const createDependencies = (config: BerthConfig): Dependencies => {
@@ -206,6 +210,8 @@ const createDependencies = (config: BerthConfig): Dependencies => {
       arns,
     }),
     metrics,
+    metricQueries: new MetricQueries({ metrics, clock }),
+    clock,
     usage: new UsageRecorder({
       tasks: taskRepository,
       metrics,

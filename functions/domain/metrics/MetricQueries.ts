@@ -1,0 +1,114 @@
+import type { Clock } from '../ports/Clock';
+import type { MetricStore } from '../ports/MetricStore';
+import { InvalidNextToken } from './errors';
+import { type MetricIdentity, sortDimensions } from './model';
+import { aggregate, alignedStart, toDatapoint, type WireDatapoint } from './statistics';
+import type { GetMetricStatisticsInput, ListMetricsInput, PutMetricDataInput } from './validation';
+
+/**
+ * The CloudWatch operations the local endpoint answers, over the metric
+ * store: what a user reads with `aws cloudwatch get-metric-statistics` is
+ * what the scaling evaluators act on, because both read the same samples
+ * through the same statistics.
+ */
+
+const LIST_PAGE_SIZE = 500;
+const THREE_HOURS_MS = 3 * 3_600_000;
+
+interface WireMetric {
+  readonly Namespace: string;
+  readonly MetricName: string;
+  readonly Dimensions: { Name: string; Value: string }[];
+}
+
+const toWireMetric = (identity: MetricIdentity): WireMetric => ({
+  Namespace: identity.namespace,
+  MetricName: identity.metricName,
+  Dimensions: sortDimensions(identity.dimensions).map(({ name, value }) => ({
+    Name: name,
+    Value: value,
+  })),
+});
+
+/** ListMetrics' token: the offset into the sorted list, opaque to the client. */
+const encodeOffset = (offset: number): string =>
+  Buffer.from(JSON.stringify({ offset })).toString('base64');
+const decodeOffset = (token: string | undefined): number => {
+  if (token === undefined) return 0;
+  try {
+    const { offset } = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as {
+      offset?: unknown;
+    };
+    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
+  } catch {
+    // Falls through to the refusal.
+  }
+  throw new InvalidNextToken('The service cannot process the NextToken.');
+};
+
+class MetricQueries {
+  readonly #deps: { readonly metrics: MetricStore; readonly clock: Clock };
+
+  constructor(deps: { readonly metrics: MetricStore; readonly clock: Clock }) {
+    this.#deps = deps;
+  }
+
+  async putMetricData(input: PutMetricDataInput): Promise<void> {
+    await this.#deps.metrics.put(
+      input.metricData.map((datum) => ({
+        identity: {
+          namespace: input.namespace,
+          metricName: datum.metricName,
+          dimensions: datum.dimensions,
+        },
+        sample: datum.sample,
+      })),
+    );
+  }
+
+  /** @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html */
+  async getMetricStatistics(
+    input: GetMetricStatisticsInput,
+  ): Promise<{ Label: string; Datapoints: WireDatapoint[] }> {
+    const nowMs = this.#deps.clock.now();
+    const query = {
+      startMs: input.startMs,
+      endMs: input.endMs,
+      periodSeconds: input.periodSeconds,
+      unit: input.unit,
+      splitByUnit: true,
+      nowMs,
+    };
+    // Read from the rounded start: the first period may begin before StartTime.
+    const samples = await this.#deps.metrics.readSamples(
+      { namespace: input.namespace, metricName: input.metricName, dimensions: input.dimensions },
+      alignedStart(input.startMs, input.periodSeconds, nowMs),
+      input.endMs,
+    );
+    return {
+      Label: input.metricName,
+      Datapoints: aggregate(samples, query).map((bucket) =>
+        toDatapoint(bucket, input.statistics, input.extendedStatistics),
+      ),
+    };
+  }
+
+  /** @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html */
+  async listMetrics(
+    input: ListMetricsInput,
+  ): Promise<{ Metrics: WireMetric[]; NextToken?: string }> {
+    const offset = decodeOffset(input.nextToken);
+    const identities = await this.#deps.metrics.listMetrics({
+      ...(input.namespace === undefined ? {} : { namespace: input.namespace }),
+      ...(input.metricName === undefined ? {} : { metricName: input.metricName }),
+      dimensions: input.dimensions,
+      ...(input.recentlyActive ? { activeSince: this.#deps.clock.now() - THREE_HOURS_MS } : {}),
+    });
+    const metrics = identities.map(toWireMetric);
+    const page = metrics.slice(offset, offset + LIST_PAGE_SIZE);
+    const next = offset + LIST_PAGE_SIZE;
+    return { Metrics: page, ...(next < metrics.length ? { NextToken: encodeOffset(next) } : {}) };
+  }
+}
+
+export { MetricQueries };
