@@ -1,4 +1,5 @@
 import {
+  validateGetMetricData,
   validateGetMetricStatistics,
   validateListMetrics,
   validatePutMetricData,
@@ -24,12 +25,16 @@ const PutMetricData: Operation = async (body, { metricQueries, clock }) => {
 const GetMetricStatistics: Operation = (body, { metricQueries, clock }) =>
   metricQueries.getMetricStatistics(validateGetMetricStatistics(body, clock.now()));
 
+const GetMetricData: Operation = (body, { metricQueries }) =>
+  metricQueries.getMetricData(validateGetMetricData(body));
+
 const ListMetrics: Operation = (body, { metricQueries }) =>
   metricQueries.listMetrics(validateListMetrics(body));
 
 const cloudWatchOperations: OperationRegistry = withPrefix(CLOUDWATCH_TARGET_PREFIX, {
   PutMetricData,
   GetMetricStatistics,
+  GetMetricData,
   ListMetrics,
 });
 

@@ -1,9 +1,15 @@
 import type { Clock } from '../ports/Clock';
 import type { MetricStore } from '../ports/MetricStore';
 import { InvalidNextToken } from './errors';
-import { type MetricIdentity, sortDimensions } from './model';
+import { type GetMetricDataOutput, getMetricData } from './metricData';
+import { type MetricIdentity, type MetricSample, metricKey, sortDimensions } from './model';
 import { aggregate, alignedStart, toDatapoint, type WireDatapoint } from './statistics';
-import type { GetMetricStatisticsInput, ListMetricsInput, PutMetricDataInput } from './validation';
+import type {
+  GetMetricDataInput,
+  GetMetricStatisticsInput,
+  ListMetricsInput,
+  PutMetricDataInput,
+} from './validation';
 
 /**
  * The CloudWatch operations the local endpoint answers, over the metric
@@ -91,6 +97,45 @@ class MetricQueries {
         toDatapoint(bucket, input.statistics, input.extendedStatistics),
       ),
     };
+  }
+
+  /**
+   * The evaluation is pure and synchronous; the samples of every metric the
+   * queries name are read first, from the earliest rounded start.
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
+   */
+  async getMetricData(input: GetMetricDataInput): Promise<GetMetricDataOutput> {
+    const nowMs = this.#deps.clock.now();
+    const loaded = new Map<string, MetricSample[]>();
+    await Promise.all(
+      input.queries.flatMap((query) => {
+        const stat = query.metricStat;
+        if (!stat) return [];
+        const identity = {
+          namespace: stat.namespace,
+          metricName: stat.metricName,
+          dimensions: stat.dimensions,
+        };
+        const key = metricKey(identity);
+        if (loaded.has(key)) return [];
+        loaded.set(key, []);
+        const from = alignedStart(input.startMs, stat.periodSeconds, nowMs);
+        return [
+          this.#deps.metrics.readSamples(identity, from, input.endMs).then((samples) => {
+            loaded.set(key, samples);
+          }),
+        ];
+      }),
+    );
+    return getMetricData(
+      input,
+      (identity, fromMs, toMs) =>
+        (loaded.get(metricKey(identity)) ?? []).filter(
+          (sample) => sample.timestamp >= fromMs && sample.timestamp < toMs,
+        ),
+      nowMs,
+    );
   }
 
   /** @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html */
