@@ -1,5 +1,6 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../../domain/model';
+import type { ScalingRecord } from '../../domain/scaling/cooldowns';
 import type {
   ScalingQuery,
   ScalingRepository,
@@ -25,11 +26,13 @@ import type { DynamoDbTable, Item } from './DynamoDbTable';
  * | target    | `SCALING#<target>`          | `TARGET`            | `SCALING_TARGETS#<ns>`   | `<target>`               |
  * | policy    | `SCALING#<target>`          | `POLICY#<name>`     | `SCALING_POLICIES#<ns>`  | `<target>#<name>`        |
  * | scheduled | `SCALING#<target>`          | `SCHEDULED#<name>`  | `SCALING_SCHEDULED#<ns>` | `<target>#<name>`        |
+ * | progress  | `SCALING#<target>`          | `EVALUATED`         |                          |                          |
  * | activity  | `SCALING_ACTIVITY#<target>` | `<newest first>#<id>` | `SCALING_ACTIVITIES#<ns>` | `<newest first>#<id>` |
  *
  * `<target>` is `<ResourceId>#<ScalableDimension>`. Every item keeps its
  * record as JSON (`record`) and its `resourceId` beside it, which Describe*
- * filter on. Activities expire after six weeks, as AWS keeps them.
+ * filter on. Activities expire after six weeks, as AWS keeps them; one that
+ * changed the capacity also keeps the `scaling` its cooldowns come from.
  */
 
 const ACTIVITY_RETENTION_MS = 42 * 24 * 60 * 60 * 1000;
@@ -85,6 +88,7 @@ class DynamoDbScalingRepository implements ScalingRepository {
         : undefined,
       policies: of<ScalingPolicy>('POLICY#'),
       scheduledActions: of<ScheduledAction>('SCHEDULED#'),
+      evaluatedUntil: items.find((item) => item.sk === 'EVALUATED')?.until as number | undefined,
     };
   }
 
@@ -187,7 +191,16 @@ class DynamoDbScalingRepository implements ScalingRepository {
     return this.#list<ScheduledAction>('SCALING_SCHEDULED', query, page, query.names);
   }
 
-  async saveActivity(activity: ScalingActivity): Promise<void> {
+  async markEvaluated(key: ScalableTargetKey, until: number): Promise<void> {
+    await this.table.client.send(
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: { pk: partitionOf(key), sk: 'EVALUATED', until },
+      }),
+    );
+  }
+
+  async saveActivity(activity: ScalingActivity, scaling?: ScalingRecord): Promise<void> {
     const start = activity.StartTime.getTime();
     const sortKey = `${newestFirst(start)}#${activity.ActivityId}`;
     await this.table.client.send(
@@ -201,6 +214,7 @@ class DynamoDbScalingRepository implements ScalingRepository {
           resourceId: activity.ResourceId,
           scalableDimension: activity.ScalableDimension,
           record: JSON.stringify(activity),
+          ...(scaling ? { scaling: JSON.stringify(scaling) } : {}),
           expiresAt: Math.floor((start + ACTIVITY_RETENTION_MS) / 1000),
         },
       }),
@@ -235,7 +249,7 @@ class DynamoDbScalingRepository implements ScalingRepository {
     );
   }
 
-  async recentActivities(key: ScalableTargetKey, since: number): Promise<ScalingActivity[]> {
+  async recentScalings(key: ScalableTargetKey, since: number): Promise<ScalingRecord[]> {
     const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk < :until',
       ExpressionAttributeValues: {
@@ -245,7 +259,9 @@ class DynamoDbScalingRepository implements ScalingRepository {
       },
       ConsistentRead: true,
     });
-    return items.map((item) => revive<ScalingActivity>(item.record));
+    return items.flatMap((item) =>
+      typeof item.scaling === 'string' ? [JSON.parse(item.scaling) as ScalingRecord] : [],
+    );
   }
 
   #item(

@@ -1,4 +1,5 @@
 import type { Page, PageRequest } from '../model';
+import type { ScalingRecord } from '../scaling/cooldowns';
 import type {
   ScalableTarget,
   ScalableTargetKey,
@@ -28,6 +29,8 @@ interface TargetState {
   readonly target: VersionedTarget | undefined;
   readonly policies: ScalingPolicy[];
   readonly scheduledActions: ScheduledAction[];
+  /** Up to when (epoch ms) the evaluator has run this target's scheduled actions. */
+  readonly evaluatedUntil?: number | undefined;
 }
 
 /** Describe* filters; `resourceIds` empty or absent: every target of the namespace. */
@@ -63,12 +66,18 @@ interface ScalingRepository {
     page: PageRequest,
   ): Promise<Page<ScheduledAction>>;
 
-  /** Records (or updates, by ActivityId) an activity; kept six weeks, as AWS does. */
-  saveActivity(activity: ScalingActivity): Promise<void>;
+  /** Records the evaluator's progress through the scheduled actions' time. */
+  markEvaluated(key: ScalableTargetKey, until: number): Promise<void>;
+
+  /**
+   * Records an activity, kept six weeks as AWS keeps them; a change of
+   * capacity also records the `scaling` that cooldowns are judged from.
+   */
+  saveActivity(activity: ScalingActivity, scaling?: ScalingRecord): Promise<void>;
   /** Newest first. */
   listActivities(query: ScalingQuery, page: PageRequest): Promise<Page<ScalingActivity>>;
-  /** A target's activities since `since` (epoch ms), newest first: cooldowns are judged from them. */
-  recentActivities(key: ScalableTargetKey, since: number): Promise<ScalingActivity[]>;
+  /** The capacity changes of a target since `since` (epoch ms): its cooldowns' history. */
+  recentScalings(key: ScalableTargetKey, since: number): Promise<ScalingRecord[]>;
 }
 
 export type { ScalingQuery, ScalingRepository, TargetState, VersionedTarget };
