@@ -9,6 +9,7 @@ import { type Dependencies, dependencies } from '../config/dependencies';
 import { logger } from '../config/logger';
 import { UnknownOperationException } from '../domain/errors';
 import { errorBoundary } from '../middleware/errorBoundary';
+import { autoScalingOperations } from './autoscaling';
 import { cloudWatchOperations } from './cloudwatch';
 import { ecsOperations } from './ecs';
 import { contentTypeOf, parseRequest, respond } from './protocol';
@@ -20,9 +21,10 @@ import type { OperationRegistry } from './registry';
  */
 
 /** Where Berth keeps the metrics itself (locally) it answers CloudWatch's reads of them too. */
-const withCloudWatch: OperationRegistry = { ...ecsOperations, ...cloudWatchOperations };
+const onAws: OperationRegistry = { ...ecsOperations, ...autoScalingOperations };
+const local: OperationRegistry = { ...onAws, ...cloudWatchOperations };
 const operations = (deps: Dependencies): OperationRegistry =>
-  deps.config.metricsStore === 'table' ? withCloudWatch : ecsOperations;
+  deps.config.metricsStore === 'table' ? local : onAws;
 
 const dispatch = async (
   event: APIGatewayProxyEventV2,

@@ -5,9 +5,11 @@ import {
   UnavailableCapacityProvisioner,
 } from '../adapters/capacity/HttpCapacityProvisioner';
 import { CloudWatchMetricStore } from '../adapters/cloudwatch/CloudWatchMetricStore';
+import { DynamoDbAlarmRepository } from '../adapters/dynamodb/DynamoDbAlarmRepository';
 import { DynamoDbClusterRepository } from '../adapters/dynamodb/DynamoDbClusterRepository';
 import { DynamoDbContainerInstanceRepository } from '../adapters/dynamodb/DynamoDbContainerInstanceRepository';
 import { DynamoDbMetricStore } from '../adapters/dynamodb/DynamoDbMetricStore';
+import { DynamoDbScalingRepository } from '../adapters/dynamodb/DynamoDbScalingRepository';
 import { DynamoDbServiceRepository } from '../adapters/dynamodb/DynamoDbServiceRepository';
 import { createDocumentClient, DynamoDbTable } from '../adapters/dynamodb/DynamoDbTable';
 import { DynamoDbTaskDefinitionRepository } from '../adapters/dynamodb/DynamoDbTaskDefinitionRepository';
@@ -21,6 +23,7 @@ import {
 import { ClusterService } from '../domain/clusters/ClusterService';
 import { ContainerInstanceService } from '../domain/containerInstances/ContainerInstanceService';
 import { toPlacementInstance } from '../domain/containerInstances/placementView';
+import { AlarmService } from '../domain/metrics/AlarmService';
 import { MetricQueries } from '../domain/metrics/MetricQueries';
 import { UsageRecorder } from '../domain/metrics/UsageRecorder';
 import type { ContainerInstanceRecord } from '../domain/model';
@@ -29,6 +32,8 @@ import type { AgentNotifier } from '../domain/ports/AgentNotifier';
 import { type Clock, systemClock } from '../domain/ports/Clock';
 import type { ContainerInstanceRepository } from '../domain/ports/ContainerInstanceRepository';
 import type { MetricStore } from '../domain/ports/MetricStore';
+import { ScalingEvaluator } from '../domain/scaling/ScalingEvaluator';
+import { ScalingManager } from '../domain/scaling/ScalingManager';
 import { ServiceManager } from '../domain/services/ServiceManager';
 import { ServiceScheduler } from '../domain/services/ServiceScheduler';
 import { TaggingService } from '../domain/tags/TaggingService';
@@ -64,6 +69,12 @@ interface Dependencies {
   readonly usage: UsageRecorder;
   /** The local CloudWatch endpoint's operations. */
   readonly metricQueries: MetricQueries;
+  /** The local CloudWatch endpoint's metric alarms. */
+  readonly alarms: AlarmService;
+  /** Application Auto Scaling's API. */
+  readonly scalingManager: ScalingManager;
+  /** The scheduled evaluation of scaling policies and scheduled actions. */
+  readonly scalingEvaluator: ScalingEvaluator;
   readonly clock: Clock;
 }
 
@@ -134,11 +145,33 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     region: config.region,
   });
   const taskRepository = new DynamoDbTaskRepository(table);
+  const resolveTaskDefinition = (reference: string) => taskDefinitions.resolve(reference);
   const metrics: MetricStore =
     config.metricsStore === 'cloudwatch'
       ? new CloudWatchMetricStore({ region: config.region })
       : new DynamoDbMetricStore(table);
-  const resolveTaskDefinition = (reference: string) => taskDefinitions.resolve(reference);
+  const metricQueries = new MetricQueries({ metrics, clock });
+  const alarms = new AlarmService({
+    alarms: new DynamoDbAlarmRepository(table),
+    metricQueries,
+    clock,
+    arns,
+  });
+  const services = new ServiceManager({
+    services: serviceRepository,
+    clusters: clusterRepository,
+    resolveTaskDefinition,
+    waker: serviceWaker,
+    events,
+    subnets: config.subnets,
+    clock,
+    arns,
+  });
+  const scalingRepository = new DynamoDbScalingRepository(table);
+  // Application Auto Scaling changes a service as a user would: through UpdateService.
+  const setDesiredCount = async (cluster: string, service: string, desiredCount: number) => {
+    await services.update({ cluster, service, desiredCount });
+  };
   const tasks = createTaskServices({
     clusters: clusterRepository,
     instances: instanceRepository,
@@ -179,16 +212,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
       clusters: clusterRepository,
       taskDefinitions: taskDefinitionRepository,
     }),
-    services: new ServiceManager({
-      services: serviceRepository,
-      clusters: clusterRepository,
-      resolveTaskDefinition,
-      waker: serviceWaker,
-      events,
-      subnets: config.subnets,
-      clock,
-      arns,
-    }),
+    services,
     scheduler: new ServiceScheduler({
       services: serviceRepository,
       tasks: taskRepository,
@@ -210,7 +234,25 @@ const createDependencies = (config: BerthConfig): Dependencies => {
       arns,
     }),
     metrics,
-    metricQueries: new MetricQueries({ metrics, clock }),
+    metricQueries,
+    alarms,
+    scalingManager: new ScalingManager({
+      scaling: scalingRepository,
+      services: serviceRepository,
+      setDesiredCount,
+      clock,
+      arns,
+    }),
+    scalingEvaluator: new ScalingEvaluator({
+      scaling: scalingRepository,
+      services: serviceRepository,
+      setDesiredCount,
+      metricQueries,
+      stepAlarms: alarms,
+      clock,
+      namespace: config.metricsNamespace,
+      periodSeconds: config.scalingPeriodSeconds,
+    }),
     clock,
     usage: new UsageRecorder({
       tasks: taskRepository,

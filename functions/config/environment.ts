@@ -71,6 +71,12 @@ interface BerthConfig {
    * `BERTH_METRICS_NAMESPACE`.
    */
   readonly metricsNamespace: string;
+  /**
+   * The length of a scaling alarm's datapoint: 60 s, as Application Auto
+   * Scaling's alarms have it. Tests shorten it (`BERTH_SCALING_PERIOD_SECONDS`)
+   * to compress time.
+   */
+  readonly scalingPeriodSeconds: number;
 }
 
 /** The state machines of `statemachines/`, by the `name` they carry in serverless.yml. */
@@ -119,6 +125,7 @@ const loadConfig = (): BerthConfig => {
         ? 'cloudwatch'
         : 'table',
     metricsNamespace: optionalEnv('BERTH_METRICS_NAMESPACE') ?? (offline ? 'AWS/ECS' : 'Berth/ECS'),
+    scalingPeriodSeconds: Number(optionalEnv('BERTH_SCALING_PERIOD_SECONDS') ?? '60'),
   };
 };
 

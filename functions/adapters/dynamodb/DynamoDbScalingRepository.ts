@@ -1,11 +1,11 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../../domain/model';
-import type { ScalingRecord } from '../../domain/scaling/cooldowns';
 import type {
   ScalingQuery,
   ScalingRepository,
   TargetState,
 } from '../../domain/ports/ScalingRepository';
+import type { ScalingRecord } from '../../domain/scaling/cooldowns';
 import type {
   ScalableTarget,
   ScalableTargetKey,

@@ -1,7 +1,10 @@
 import {
+  validateDeleteAlarms,
+  validateDescribeAlarms,
   validateGetMetricData,
   validateGetMetricStatistics,
   validateListMetrics,
+  validatePutMetricAlarm,
   validatePutMetricData,
 } from '../../domain/metrics/validation';
 import { type Operation, type OperationRegistry, withPrefix } from '../registry';
@@ -31,11 +34,27 @@ const GetMetricData: Operation = (body, { metricQueries }) =>
 const ListMetrics: Operation = (body, { metricQueries }) =>
   metricQueries.listMetrics(validateListMetrics(body));
 
+const PutMetricAlarm: Operation = async (body, { alarms }) => {
+  await alarms.put(validatePutMetricAlarm(body));
+  return {};
+};
+
+const DescribeAlarms: Operation = (body, { alarms }) =>
+  alarms.describe(validateDescribeAlarms(body));
+
+const DeleteAlarms: Operation = async (body, { alarms }) => {
+  await alarms.delete(validateDeleteAlarms(body).alarmNames);
+  return {};
+};
+
 const cloudWatchOperations: OperationRegistry = withPrefix(CLOUDWATCH_TARGET_PREFIX, {
   PutMetricData,
   GetMetricStatistics,
   GetMetricData,
   ListMetrics,
+  PutMetricAlarm,
+  DescribeAlarms,
+  DeleteAlarms,
 });
 
 export { CLOUDWATCH_TARGET_PREFIX, cloudWatchOperations };

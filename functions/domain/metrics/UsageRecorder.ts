@@ -59,7 +59,7 @@ class UsageRecorder {
     const timestamp = this.#deps.clock.now();
     const data = usage.flatMap((entry) => {
       const task = byId.get(entry.taskId);
-      if (!task || task.lastStatus !== 'RUNNING') return [];
+      if (task?.lastStatus !== 'RUNNING') return [];
       return taskUtilizationSamples(
         { task, cpuUnitsUsed: entry.cpu, memoryMiBUsed: entry.memory, timestamp },
         this.#deps.namespace,

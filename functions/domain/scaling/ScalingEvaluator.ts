@@ -3,6 +3,7 @@ import type { MetricQueries } from '../metrics/MetricQueries';
 import type { MetricDataQueryInput } from '../metrics/validation';
 import type { Clock } from '../ports/Clock';
 import type { ScalingRepository } from '../ports/ScalingRepository';
+import type { StepAlarms } from '../ports/StepAlarms';
 import type { ServiceRecord } from '../services/model';
 import type { ScalingRecord } from './cooldowns';
 import { applyScheduledAction, decideScaling, type PolicyProposal } from './decide';
@@ -33,7 +34,7 @@ import {
  * 1. runs the scheduled actions due since its last run (their bounds, and
  *    the capacity moved into them), in order;
  * 2. evaluates each target tracking policy's two alarms on the metric's
- *    last datapoints, and each step policy's alarms (see `StepAlarms`);
+ *    last datapoints, and each step policy's alarms (the StepAlarms port);
  * 3. decides (./decide.ts) and sets the service's desired count through
  *    UpdateService's path, recording an activity either way.
  *
@@ -45,24 +46,14 @@ import {
  * bounds is idempotent.
  */
 
-/** A step policy's alarm as the evaluator reads it (locally, Berth's own PutMetricAlarm). */
-interface StepAlarm {
-  readonly alarmName: string;
-  readonly state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
-  readonly threshold: number;
-  /** The newest datapoint the alarm evaluated. */
-  readonly value?: number | undefined;
-}
-
-/** The alarms whose actions name a policy: how a step policy learns it is triggered. */
-interface StepAlarms {
-  alarmsFor(policyArn: string, now: number): Promise<StepAlarm[]>;
-}
-
 interface ScalingEvaluatorDependencies {
   readonly scaling: ScalingRepository;
   readonly services: { get(cluster: string, name: string): Promise<ServiceRecord | undefined> };
-  readonly setDesiredCount: (cluster: string, service: string, desiredCount: number) => Promise<void>;
+  readonly setDesiredCount: (
+    cluster: string,
+    service: string,
+    desiredCount: number,
+  ) => Promise<void>;
   readonly metricQueries: Pick<MetricQueries, 'getMetricData'>;
   readonly stepAlarms: StepAlarms;
   readonly clock: Clock;
@@ -176,7 +167,7 @@ class ScalingEvaluator {
     }
     await this.#deps.scaling.markEvaluated(key, now);
 
-    // 2. Each policy's proposal from its alarms.
+    // 2. Each policy's proposal from its alarms (step policies: see StepAlarms).
     const proposals: (PolicyProposal & { cooldownSeconds: number })[] = [];
     for (const policy of state.policies) {
       const proposal = await this.#propose(policy, names, capacity, now);
@@ -231,9 +222,7 @@ class ScalingEvaluator {
         proposal.direction === 'hold'
           ? undefined
           : policy.Alarms.find((alarm) =>
-              alarm.AlarmName.includes(
-                proposal.direction === 'out' ? '-AlarmHigh-' : '-AlarmLow-',
-              ),
+              alarm.AlarmName.includes(proposal.direction === 'out' ? '-AlarmHigh-' : '-AlarmLow-'),
             )?.AlarmName;
       return {
         policyName: policy.PolicyName,
@@ -435,5 +424,5 @@ class ScalingEvaluator {
   }
 }
 
-export type { ScalingEvaluatorDependencies, StepAlarm, StepAlarms };
+export type { ScalingEvaluatorDependencies };
 export { ScalingEvaluator };

@@ -19,8 +19,13 @@ import {
   type ScalingActivity,
   type ScalingPolicy,
   type ScheduledAction,
-  type SuspendedState,
 } from './model';
+import {
+  type PutScalingPolicyRequest,
+  type PutScheduledActionRequest,
+  type RegisterScalableTargetRequest,
+  registeredBounds,
+} from './validation';
 
 /**
  * Application Auto Scaling's API for ECS services: registering targets and
@@ -50,18 +55,6 @@ interface ScalingManagerDependencies {
   readonly arns: ArnContext;
 }
 
-interface RegisterInput extends ScalableTargetKey {
-  readonly MinCapacity?: number;
-  readonly MaxCapacity?: number;
-  readonly RoleARN?: string;
-  readonly SuspendedState?: Partial<SuspendedState>;
-}
-
-/** Omit over each member of a union, not over the union as a whole (which keeps only shared keys). */
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-type PolicyInput = DistributiveOmit<ScalingPolicy, 'PolicyARN' | 'Alarms' | 'CreationTime'>;
-type ScheduledActionInput = Omit<ScheduledAction, 'ScheduledActionARN' | 'CreationTime'>;
-
 const describeKey = (key: ScalableTargetKey): string =>
   `service namespace: ${key.ServiceNamespace}, resource ID: ${key.ResourceId}, scalable dimension: ${key.ScalableDimension}`;
 
@@ -83,16 +76,11 @@ class ScalingManager {
    * and leaves the others. Either way the service's desired count is then
    * brought into [min, max] (AWS does the same, as an activity).
    */
-  async register(input: RegisterInput): Promise<{ ScalableTargetARN: string }> {
+  async register(input: RegisterScalableTargetRequest): Promise<{ ScalableTargetARN: string }> {
     const service = await this.#requireService(input);
     for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt += 1) {
       const { target: current } = await this.#deps.scaling.readTarget(input);
       const next = this.#registered(input, current?.target);
-      if (next.MinCapacity > next.MaxCapacity) {
-        throw new ValidationException(
-          `Minimum capacity ${next.MinCapacity} cannot be greater than maximum capacity ${next.MaxCapacity}`,
-        );
-      }
       const saved = await this.#deps.scaling.saveTarget(next, current?.version);
       if (saved === 'stale') continue;
       await this.#clampCapacity(next, service.desiredCount);
@@ -117,7 +105,7 @@ class ScalingManager {
    * tracking policy gets the names of the two alarms that drive it (Berth's
    * evaluator plays their part); a replaced policy keeps its ARN and alarms.
    */
-  async putPolicy(input: PolicyInput): Promise<{ PolicyARN: string; Alarms: Alarm[] }> {
+  async putPolicy(input: PutScalingPolicyRequest): Promise<{ PolicyARN: string; Alarms: Alarm[] }> {
     const state = await this.#deps.scaling.readTarget(input);
     if (!state.target) throw notRegistered(input);
     const existing = state.policies.find((policy) => policy.PolicyName === input.PolicyName);
@@ -132,7 +120,17 @@ class ScalingManager {
       `arn:aws:autoscaling:${this.#deps.arns.region}:${this.#deps.arns.accountId}:scalingPolicy:${policyId}:resource/${input.ServiceNamespace}/${input.ResourceId}:policyName/${input.PolicyName}`;
     const Alarms = this.#alarmsOf(input, existing);
     const policy = {
-      ...input,
+      ServiceNamespace: input.ServiceNamespace,
+      ResourceId: input.ResourceId,
+      ScalableDimension: input.ScalableDimension,
+      PolicyName: input.PolicyName,
+      PolicyType: input.PolicyType,
+      ...(input.PolicyType === 'TargetTrackingScaling'
+        ? {
+            TargetTrackingScalingPolicyConfiguration:
+              input.TargetTrackingScalingPolicyConfiguration,
+          }
+        : { StepScalingPolicyConfiguration: input.StepScalingPolicyConfiguration }),
       PolicyARN,
       Alarms,
       CreationTime: existing?.CreationTime ?? new Date(this.#deps.clock.now()),
@@ -156,8 +154,11 @@ class ScalingManager {
     return this.#deps.scaling.listPolicies(query, page);
   }
 
-  /** PutScheduledAction: creates or replaces a scheduled action by name. */
-  async putScheduledAction(input: ScheduledActionInput): Promise<void> {
+  /**
+   * PutScheduledAction: creates a scheduled action, or updates the members
+   * given of an existing one (a new one needs its Schedule).
+   */
+  async putScheduledAction(input: PutScheduledActionRequest): Promise<void> {
     const state = await this.#deps.scaling.readTarget(input);
     if (!state.target) throw notRegistered(input);
     const existing = state.scheduledActions.find(
@@ -168,8 +169,16 @@ class ScalingManager {
         `Reached the limit of ${MAX_SCHEDULED_ACTIONS_PER_TARGET} scheduled actions for ${describeKey(input)}`,
       );
     }
+    const schedule = input.Schedule ?? existing?.Schedule;
+    if (schedule === undefined) {
+      throw new ValidationException('Schedule is required to create a new scheduled action.');
+    }
+    const { parsedSchedule: _parsed, ...given } = input;
     await this.#deps.scaling.saveScheduledAction({
-      ...input,
+      ...existing,
+      ...given,
+      Schedule: schedule,
+      ScalableTargetAction: input.ScalableTargetAction ?? existing?.ScalableTargetAction ?? {},
       ScheduledActionARN:
         existing?.ScheduledActionARN ??
         `arn:aws:autoscaling:${this.#deps.arns.region}:${this.#deps.arns.accountId}:scheduledAction:${randomUUID()}:resource/${input.ServiceNamespace}/${input.ResourceId}:scheduledActionName/${input.ScheduledActionName}`,
@@ -199,24 +208,21 @@ class ScalingManager {
   async #requireService(key: ScalableTargetKey): Promise<ServiceRecord> {
     const names = ecsServiceOf(key.ResourceId);
     const service = names && (await this.#deps.services.get(names.cluster, names.service));
-    if (!service || service.status !== 'ACTIVE') {
+    if (service?.status !== 'ACTIVE') {
       throw new ValidationException(`ECS service doesn't exist: ${key.ResourceId}`);
     }
     return service;
   }
 
-  #registered(input: RegisterInput, current: ScalableTarget | undefined): ScalableTarget {
-    if (!current && (input.MinCapacity === undefined || input.MaxCapacity === undefined)) {
-      throw new ValidationException(
-        'MinCapacity and MaxCapacity are required for registering a new scalable target',
-      );
-    }
+  #registered(
+    input: RegisterScalableTargetRequest,
+    current: ScalableTarget | undefined,
+  ): ScalableTarget {
     return {
       ServiceNamespace: input.ServiceNamespace,
       ResourceId: input.ResourceId,
       ScalableDimension: input.ScalableDimension,
-      MinCapacity: input.MinCapacity ?? current?.MinCapacity ?? 0,
-      MaxCapacity: input.MaxCapacity ?? current?.MaxCapacity ?? 0,
+      ...registeredBounds(current, input),
       RoleARN:
         input.RoleARN ??
         current?.RoleARN ??
@@ -253,12 +259,16 @@ class ScalingManager {
     };
     try {
       await this.#deps.setDesiredCount(names.cluster, names.service, wanted);
-      await this.#deps.scaling.saveActivity({
-        ...activity,
-        StatusCode: 'Successful',
-        StatusMessage: `Successfully set desired count to ${wanted}. Change successfully fulfilled by ecs.`,
-        EndTime: new Date(this.#deps.clock.now()),
-      });
+      await this.#deps.scaling.saveActivity(
+        {
+          ...activity,
+          StatusCode: 'Successful',
+          StatusMessage: `Successfully set desired count to ${wanted}. Change successfully fulfilled by ecs.`,
+          EndTime: new Date(this.#deps.clock.now()),
+        },
+        // A change of capacity that starts no cooldown, but breaks a scale-out chain.
+        { source: 'manual', at: start.getTime(), fromCapacity: desiredCount, toCapacity: wanted },
+      );
     } catch (error) {
       await this.#deps.scaling.saveActivity({
         ...activity,
@@ -269,7 +279,7 @@ class ScalingManager {
     }
   }
 
-  #alarmsOf(input: PolicyInput, existing: ScalingPolicy | undefined): Alarm[] {
+  #alarmsOf(input: PutScalingPolicyRequest, existing: ScalingPolicy | undefined): Alarm[] {
     if (input.PolicyType !== 'TargetTrackingScaling') return [];
     const disableScaleIn = input.TargetTrackingScalingPolicyConfiguration.DisableScaleIn === true;
     const kept = existing?.PolicyType === 'TargetTrackingScaling' ? existing.Alarms : [];
@@ -287,5 +297,5 @@ class ScalingManager {
   }
 }
 
-export type { PolicyInput, RegisterInput, ScalingManagerDependencies, ScheduledActionInput };
+export type { ScalingManagerDependencies };
 export { ScalingManager };
