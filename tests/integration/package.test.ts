@@ -61,6 +61,7 @@ describe('osls package', () => {
       'AgentMessageLambdaFunction',
       'ApiLambdaFunction',
       'AwaitTaskPhaseLambdaFunction',
+      'EvaluateScalingLambdaFunction',
       'FailTaskStartLambdaFunction',
       'FinalizeTaskLambdaFunction',
       'ForceStopTaskLambdaFunction',
@@ -82,7 +83,7 @@ describe('osls package', () => {
       'berth-ci-task-definition-cleanup',
       'berth-ci-task-lifecycle',
     ]);
-    expect(rules).toEqual(Array(4).fill('rate(1 minute)'));
+    expect(rules).toEqual(Array(5).fill('rate(1 minute)'));
     // The API and the steps wake the service scheduler by invoking it, and may.
     const api = functions.find(([id]) => id === 'ApiLambdaFunction')?.[1];
     expect(
@@ -90,6 +91,8 @@ describe('osls package', () => {
         ?.Variables?.BERTH_SCHEDULER_FUNCTION,
     ).toBe('berth-ci-reconcileServices');
     expect(JSON.stringify(ofType('AWS::IAM::Role'))).toContain('lambda:InvokeFunction');
+    // On AWS the metrics go to CloudWatch, under a namespace of Berth's own.
+    expect(JSON.stringify(ofType('AWS::IAM::Role'))).toContain('cloudwatch:PutMetricData');
   });
 
   it('wires the state machines to their Lambdas, not to hard-coded ARNs', () => {

@@ -1,4 +1,4 @@
-import type { Tag } from '@aws-sdk/client-ecs';
+import type { CapacityProviderStrategyItem, Tag } from '@aws-sdk/client-ecs';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   CLUSTER_STATUS,
@@ -115,8 +115,21 @@ class DynamoDbClusterRepository implements ClusterRepository {
     return { outcome: 'not-empty', cluster: old };
   }
 
+  saveCapacityProviders(
+    name: string,
+    capacityProviders: string[],
+    defaultCapacityProviderStrategy: CapacityProviderStrategyItem[],
+    expectedVersion: number,
+  ): Promise<boolean> {
+    return this.table.setIfVersion(
+      clusterKey(name),
+      { capacityProviders, defaultCapacityProviderStrategy },
+      expectedVersion,
+    );
+  }
+
   saveTags(name: string, tags: Tag[], expectedVersion: number): Promise<boolean> {
-    return this.table.setIfVersion(clusterKey(name), 'tags', tags, expectedVersion);
+    return this.table.setIfVersion(clusterKey(name), { tags }, expectedVersion);
   }
 }
 

@@ -268,12 +268,7 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
     attributes: Record<string, string | null>,
     expectedVersion: number,
   ): Promise<boolean> {
-    return this.table.setIfVersion(
-      instanceKey(cluster, id),
-      'attributes',
-      attributes,
-      expectedVersion,
-    );
+    return this.table.setIfVersion(instanceKey(cluster, id), { attributes }, expectedVersion);
   }
 
   connect(

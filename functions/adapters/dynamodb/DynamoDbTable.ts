@@ -266,28 +266,31 @@ class DynamoDbTable {
   }
 
   /**
-   * Optimistic concurrency in one write: sets `attribute` to `value` and bumps
+   * Optimistic concurrency in one write: sets the attributes and bumps
    * `version`, only if the item is still at `expectedVersion`. False when
    * someone wrote first (read again and retry).
    */
   async setIfVersion(
     key: Key,
-    attribute: string,
-    value: NativeAttributeValue,
+    attributes: Record<string, NativeAttributeValue>,
     expectedVersion: number,
   ): Promise<boolean> {
+    const entries = Object.entries(attributes);
     const outcome = await this.conditional(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
           ConditionExpression: '#version = :expected',
-          UpdateExpression: 'SET #attribute = :value, #version = :next',
-          ExpressionAttributeNames: { '#version': 'version', '#attribute': attribute },
+          UpdateExpression: `SET ${entries.map((_, i) => `#a${i} = :v${i}`).join(', ')}, #version = :next`,
+          ExpressionAttributeNames: {
+            '#version': 'version',
+            ...Object.fromEntries(entries.map(([name], i) => [`#a${i}`, name])),
+          },
           ExpressionAttributeValues: {
             ':expected': expectedVersion,
             ':next': expectedVersion + 1,
-            ':value': value,
+            ...Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
           },
         }),
       ),

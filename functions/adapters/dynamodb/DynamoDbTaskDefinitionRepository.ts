@@ -261,7 +261,7 @@ class DynamoDbTaskDefinitionRepository implements TaskDefinitionRepository {
     tags: Tag[],
     expectedVersion: number,
   ): Promise<boolean> {
-    return this.table.setIfVersion(revisionKey(family, revision), 'tags', tags, expectedVersion);
+    return this.table.setIfVersion(revisionKey(family, revision), { tags }, expectedVersion);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Tag } from '@aws-sdk/client-ecs';
+import type { CapacityProviderStrategyItem, Tag } from '@aws-sdk/client-ecs';
 import type { ClusterRecord, Page, PageRequest } from '../model';
 
 /** Why a cluster could not be deactivated. */
@@ -23,6 +23,13 @@ interface ClusterRepository {
   deactivate(name: string): Promise<DeactivateClusterResult>;
   /** Writes the tags if the record is still at `expectedVersion`; false when someone wrote first. */
   saveTags(name: string, tags: Tag[], expectedVersion: number): Promise<boolean>;
+  /** PutClusterCapacityProviders: the providers and default strategy, if still at `expectedVersion`. */
+  saveCapacityProviders(
+    name: string,
+    capacityProviders: string[],
+    defaultCapacityProviderStrategy: CapacityProviderStrategyItem[],
+    expectedVersion: number,
+  ): Promise<boolean>;
 }
 
 export type { ClusterRepository, DeactivateClusterResult };

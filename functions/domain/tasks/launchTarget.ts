@@ -25,7 +25,11 @@ type LaunchType = 'EC2' | 'EXTERNAL' | 'FARGATE';
 
 interface LaunchTarget {
   readonly launchType: LaunchType;
-  /** FARGATE / FARGATE_SPOT when a capacity provider strategy chose Fargate. */
+  /**
+   * The provider a capacity provider strategy chose: FARGATE / FARGATE_SPOT
+   * (launch type FARGATE), or one of the user's own (launch type EC2, placed
+   * on that provider's container instances only).
+   */
   readonly capacityProviderName?: string | undefined;
   /** FARGATE only: the resolved platform version. */
   readonly platformVersion?: string | undefined;
@@ -48,10 +52,11 @@ const readStrategy = (value: unknown): CapacityProviderStrategyItem[] | undefine
   });
 
 /**
- * The provider a strategy launches on. Berth's capacity providers are
- * Fargate's own two (Auto Scaling group providers come with capacity
- * management); the first provider with weight (or base) is taken, so a
- * mixed FARGATE/FARGATE_SPOT strategy runs on the one it names first.
+ * The provider a strategy launches on: Fargate's two, or a provider of the
+ * user's own (a pool of container instances, ../capacity/model.ts). A
+ * strategy may not mix the two kinds, as on ECS. The first provider with
+ * weight (or base) is taken, so a mixed FARGATE/FARGATE_SPOT strategy runs
+ * on the one it names first.
  */
 const providerOf = (
   strategy: CapacityProviderStrategyItem[],
@@ -67,11 +72,14 @@ const providerOf = (
         `The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.`,
       );
     }
-    if (!FARGATE_CAPACITY_PROVIDERS.includes(name)) {
-      throw new InvalidParameterException(
-        `The capacity provider ${name} is not supported yet: Berth launches tasks on the FARGATE and FARGATE_SPOT capacity providers.`,
-      );
-    }
+  }
+  const fargate = strategy.filter((item) =>
+    FARGATE_CAPACITY_PROVIDERS.includes(item.capacityProvider ?? ''),
+  );
+  if (fargate.length > 0 && fargate.length < strategy.length) {
+    throw new InvalidParameterException(
+      'The capacity provider strategy cannot contain a mix of capacity providers using Auto Scaling groups and Fargate providers. Specify one or the other and try again.',
+    );
   }
   const chosen = strategy.find((item) => (item.weight ?? 0) > 0 || (item.base ?? 0) > 0);
   return (chosen ?? strategy[0])?.capacityProvider ?? 'FARGATE';
@@ -111,10 +119,12 @@ const resolveLaunchTarget = (
   let capacityProviderName: string | undefined;
   if (strategy !== undefined) {
     capacityProviderName = providerOf(strategy, cluster.capacityProviders);
-    launchType = 'FARGATE';
   } else if (requested === undefined && cluster.defaultCapacityProviderStrategy.length > 0) {
     capacityProviderName = providerOf([...cluster.defaultCapacityProviderStrategy], undefined);
-    launchType = 'FARGATE';
+  }
+  if (capacityProviderName !== undefined) {
+    // A provider of one's own places on its pool's container instances: EC2.
+    launchType = FARGATE_CAPACITY_PROVIDERS.includes(capacityProviderName) ? 'FARGATE' : 'EC2';
   }
 
   const platformVersion = optionalString(body.platformVersion, 'platformVersion');
@@ -124,7 +134,9 @@ const resolveLaunchTarget = (
         `The platform version must be null when specifying an ${launchType} launch type.`,
       );
     }
-    return { launchType };
+    return capacityProviderName === undefined
+      ? { launchType }
+      : { launchType, capacityProviderName };
   }
   const resolved =
     platformVersion === undefined || platformVersion === 'LATEST'

@@ -31,6 +31,7 @@ const repositoryHolding = (held: ClusterRecord | undefined): ClusterRepository =
   getMany: async () => (held ? [held] : []),
   listActive: async () => ({ items: [] }),
   saveTags: async () => true,
+  saveCapacityProviders: async () => true,
   deactivate: async () => {
     if (held?.status !== 'ACTIVE') return { outcome: 'not-found' };
     const busy =

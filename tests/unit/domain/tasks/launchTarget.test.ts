@@ -62,6 +62,23 @@ describe('Function: resolveLaunchTarget', () => {
       expected: { launchType: 'EC2' },
     },
     {
+      case: 'EC2 on the pool of a provider of its own, from a strategy',
+      body: { capacityProviderStrategy: [{ capacityProvider: 'my-pool', weight: 1 }] },
+      definition: EC2_ONLY,
+      on: cluster({ capacityProviders: ['my-pool'] }),
+      expected: { launchType: 'EC2', capacityProviderName: 'my-pool' },
+    },
+    {
+      case: "EC2 on the pool of the cluster's default strategy",
+      body: {},
+      definition: EC2_ONLY,
+      on: cluster({
+        capacityProviders: ['my-pool'],
+        defaultCapacityProviderStrategy: [{ capacityProvider: 'my-pool', weight: 1, base: 0 }],
+      }),
+      expected: { launchType: 'EC2', capacityProviderName: 'my-pool' },
+    },
+    {
       case: 'EXTERNAL when asked for',
       body: { launchType: 'EXTERNAL' },
       definition: EC2_ONLY,
@@ -316,12 +333,17 @@ describe('Function: resolveLaunchTarget', () => {
       message: NOT_ASSOCIATED,
     },
     {
-      case: 'a strategy naming an Auto Scaling group provider',
-      body: { capacityProviderStrategy: [{ capacityProvider: 'my-asg' }] },
+      case: 'a strategy that mixes Fargate with a provider of its own',
+      body: {
+        capacityProviderStrategy: [
+          { capacityProvider: 'FARGATE', weight: 1 },
+          { capacityProvider: 'my-pool', weight: 1 },
+        ],
+      },
       definition: FARGATE_TD,
-      on: cluster({ capacityProviders: ['my-asg'] }),
+      on: cluster({ capacityProviders: ['FARGATE', 'my-pool'] }),
       message:
-        'The capacity provider my-asg is not supported yet: Berth launches tasks on the FARGATE and FARGATE_SPOT capacity providers.',
+        'The capacity provider strategy cannot contain a mix of capacity providers using Auto Scaling groups and Fargate providers. Specify one or the other and try again.',
     },
     {
       case: 'an empty strategy',
