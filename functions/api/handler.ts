@@ -10,6 +10,7 @@ import { logger } from '../config/logger';
 import { UnknownOperationException } from '../domain/errors';
 import { errorBoundary } from '../middleware/errorBoundary';
 import { autoScalingOperations } from './autoscaling';
+import { berthOperations } from './berth';
 import { cloudWatchOperations } from './cloudwatch';
 import { ecsOperations } from './ecs';
 import { contentTypeOf, parseRequest, respond } from './protocol';
@@ -21,7 +22,11 @@ import type { OperationRegistry } from './registry';
  */
 
 /** Where Berth keeps the metrics itself (locally) it answers CloudWatch's reads of them too. */
-const onAws: OperationRegistry = { ...ecsOperations, ...autoScalingOperations };
+const onAws: OperationRegistry = {
+  ...ecsOperations,
+  ...autoScalingOperations,
+  ...berthOperations,
+};
 const local: OperationRegistry = { ...onAws, ...cloudWatchOperations };
 const operations = (deps: Dependencies): OperationRegistry =>
   deps.config.metricsStore === 'table' ? local : onAws;

@@ -12,12 +12,14 @@ type Operation = (body: JsonObject, deps: Dependencies) => Promise<object>;
 type OperationRegistry = Readonly<Record<string, Operation>>;
 
 const ECS_TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113';
-/** Application Auto Scaling, for the issue that adds it. */
+/** Application Auto Scaling, on the same endpoint. */
 const AUTOSCALING_TARGET_PREFIX = 'AnyScaleFrontendService';
+/** Berth's own operations (metered usage), in the same protocol (JSON 1.1). */
+const BERTH_TARGET_PREFIX = 'Berth_20261201';
 
 /** Prefixes `{ RunTask: op }` into `{ 'AmazonEC2ContainerServiceV20141113.RunTask': op }`. */
 const withPrefix = (prefix: string, operations: Record<string, Operation>): OperationRegistry =>
   Object.fromEntries(Object.entries(operations).map(([name, op]) => [`${prefix}.${name}`, op]));
 
 export type { Operation, OperationRegistry };
-export { AUTOSCALING_TARGET_PREFIX, ECS_TARGET_PREFIX, withPrefix };
+export { AUTOSCALING_TARGET_PREFIX, BERTH_TARGET_PREFIX, ECS_TARGET_PREFIX, withPrefix };

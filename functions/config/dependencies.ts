@@ -14,6 +14,7 @@ import { DynamoDbServiceRepository } from '../adapters/dynamodb/DynamoDbServiceR
 import { createDocumentClient, DynamoDbTable } from '../adapters/dynamodb/DynamoDbTable';
 import { DynamoDbTaskDefinitionRepository } from '../adapters/dynamodb/DynamoDbTaskDefinitionRepository';
 import { DynamoDbTaskRepository } from '../adapters/dynamodb/DynamoDbTaskRepository';
+import { DynamoDbUsageRepository } from '../adapters/dynamodb/DynamoDbUsageRepository';
 import { EventBridgePublisher } from '../adapters/eventbridge/EventBridgePublisher';
 import { LambdaServiceWaker } from '../adapters/lambda/LambdaServiceWaker';
 import {
@@ -40,6 +41,7 @@ import { TaggingService } from '../domain/tags/TaggingService';
 import { TaskDefinitionService } from '../domain/taskDefinitions/TaskDefinitionService';
 import { placeOnRecords } from '../domain/tasks/placement';
 import { createTaskServices, type TaskServices } from '../domain/tasks/TaskService';
+import { UsageReports } from '../domain/usage/UsageReports';
 import { type BerthConfig, loadConfig } from './environment';
 
 /**
@@ -75,6 +77,8 @@ interface Dependencies {
   readonly scalingManager: ScalingManager;
   /** The scheduled evaluation of scaling policies and scheduled actions. */
   readonly scalingEvaluator: ScalingEvaluator;
+  /** Metered usage of FARGATE tasks. */
+  readonly usageReports: UsageReports;
   readonly clock: Clock;
 }
 
@@ -146,6 +150,11 @@ const createDependencies = (config: BerthConfig): Dependencies => {
   });
   const taskRepository = new DynamoDbTaskRepository(table);
   const resolveTaskDefinition = (reference: string) => taskDefinitions.resolve(reference);
+  const usageReports = new UsageReports({
+    usage: new DynamoDbUsageRepository(table),
+    prices: config.fargatePrices,
+    clock,
+  });
   const metrics: MetricStore =
     config.metricsStore === 'cloudwatch'
       ? new CloudWatchMetricStore({ region: config.region })
@@ -189,6 +198,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
         : new HttpCapacityProvisioner(config.capacityEndpoint),
     services: serviceRepository,
     serviceWaker,
+    meterUsage: (current, next) => usageReports.meter(current, next),
     subnets: config.subnets,
     clock,
     arns,
@@ -236,6 +246,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     metrics,
     metricQueries,
     alarms,
+    usageReports,
     scalingManager: new ScalingManager({
       scaling: scalingRepository,
       services: serviceRepository,

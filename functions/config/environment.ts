@@ -1,4 +1,5 @@
 import { parseSubnets, type Subnet } from '../domain/network/subnets';
+import { DEFAULT_FARGATE_PRICES, type FargatePrices, readPrices } from '../domain/usage/prices';
 
 /**
  * Configuration, read once at module load (cold start) so that a missing
@@ -77,6 +78,11 @@ interface BerthConfig {
    * to compress time.
    */
   readonly scalingPeriodSeconds: number;
+  /**
+   * Fargate prices for metered usage: us-east-1's public prices unless
+   * `BERTH_FARGATE_PRICES` (JSON, members of FargatePrices) overrides some.
+   */
+  readonly fargatePrices: FargatePrices;
 }
 
 /** The state machines of `statemachines/`, by the `name` they carry in serverless.yml. */
@@ -126,6 +132,10 @@ const loadConfig = (): BerthConfig => {
         : 'table',
     metricsNamespace: optionalEnv('BERTH_METRICS_NAMESPACE') ?? (offline ? 'AWS/ECS' : 'Berth/ECS'),
     scalingPeriodSeconds: Number(optionalEnv('BERTH_SCALING_PERIOD_SECONDS') ?? '60'),
+    fargatePrices: ((prices) =>
+      prices === undefined ? DEFAULT_FARGATE_PRICES : readPrices(prices))(
+      optionalEnv('BERTH_FARGATE_PRICES'),
+    ),
   };
 };
 

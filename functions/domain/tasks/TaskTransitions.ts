@@ -110,6 +110,7 @@ class TaskTransitions {
           await this.#deps.events.publish([this.#views.taskEvent(next)]);
         }
         await this.#wakeService(current, next);
+        await this.#deps.meterUsage(current, next);
         return next;
       }
     }

@@ -11,6 +11,7 @@ import type { ServiceRepository } from '../ports/ServiceRepository';
 import type { ServiceWaker } from '../ports/ServiceWaker';
 import type { TaskRepository } from '../ports/TaskRepository';
 import type { WorkflowStarter } from '../ports/WorkflowStarter';
+import type { TaskRecord } from './model';
 
 /** What placement is asked, and what it answers (the placement engine behind it). */
 interface PlacementAsk {
@@ -49,6 +50,8 @@ interface TaskServiceDependencies {
   readonly services: Pick<ServiceRepository, 'get'>;
   /** Tells a service's scheduler that one of its tasks reached RUNNING or STOPPED. */
   readonly serviceWaker: ServiceWaker;
+  /** After every transition: FARGATE tasks' usage records (metering). */
+  readonly meterUsage: (current: TaskRecord, next: TaskRecord) => Promise<void>;
   /** The subnets awsvpc tasks take addresses from. */
   readonly subnets: readonly Subnet[];
   readonly clock: Clock;
