@@ -6,6 +6,7 @@ import {
 } from '../adapters/capacity/HttpCapacityProvisioner';
 import { CloudWatchMetricStore } from '../adapters/cloudwatch/CloudWatchMetricStore';
 import { DynamoDbAlarmRepository } from '../adapters/dynamodb/DynamoDbAlarmRepository';
+import { DynamoDbCapacityProviderRepository } from '../adapters/dynamodb/DynamoDbCapacityProviderRepository';
 import { DynamoDbClusterRepository } from '../adapters/dynamodb/DynamoDbClusterRepository';
 import { DynamoDbContainerInstanceRepository } from '../adapters/dynamodb/DynamoDbContainerInstanceRepository';
 import { DynamoDbMetricStore } from '../adapters/dynamodb/DynamoDbMetricStore';
@@ -21,6 +22,8 @@ import {
   createStepFunctionsClient,
   StepFunctionsWorkflowStarter,
 } from '../adapters/stepfunctions/StepFunctionsWorkflowStarter';
+import { CapacityEvaluator } from '../domain/capacity/CapacityEvaluator';
+import { CapacityProviderService } from '../domain/capacity/CapacityProviderService';
 import { ClusterService } from '../domain/clusters/ClusterService';
 import { ContainerInstanceService } from '../domain/containerInstances/ContainerInstanceService';
 import { toPlacementInstance } from '../domain/containerInstances/placementView';
@@ -79,6 +82,10 @@ interface Dependencies {
   readonly scalingEvaluator: ScalingEvaluator;
   /** Metered usage of FARGATE tasks. */
   readonly usageReports: UsageReports;
+  /** Capacity providers of the user's own (pools of Berth-started instances). */
+  readonly capacityProviders: CapacityProviderService;
+  /** Managed scaling of those pools. */
+  readonly capacityEvaluator: CapacityEvaluator;
   readonly clock: Clock;
 }
 
@@ -177,6 +184,22 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     arns,
   });
   const scalingRepository = new DynamoDbScalingRepository(table);
+  const capacityProviderRepository = new DynamoDbCapacityProviderRepository(table);
+  const capacityProvisioner =
+    config.capacityEndpoint === undefined
+      ? new UnavailableCapacityProvisioner()
+      : new HttpCapacityProvisioner(config.capacityEndpoint);
+  const capacityProviders = new CapacityProviderService({
+    providers: capacityProviderRepository,
+    clusters: clusterRepository,
+    // A provider still has something in a cluster while its pool has instances there.
+    inUse: async (cluster, provider) =>
+      (await instanceRepository.listLive(cluster)).some(
+        (instance) => instance.capacityProviderName === provider,
+      ),
+    clock,
+    arns,
+  });
   // Application Auto Scaling changes a service as a user would: through UpdateService.
   const setDesiredCount = async (cluster: string, service: string, desiredCount: number) => {
     await services.update({ cluster, service, desiredCount });
@@ -192,10 +215,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     instanceChangeEvents: (records) => containerInstances.changeEvents(records),
     agentLost: (connectionId, owner) => containerInstances.agentLost(connectionId, owner),
     workflows,
-    capacity:
-      config.capacityEndpoint === undefined
-        ? new UnavailableCapacityProvisioner()
-        : new HttpCapacityProvisioner(config.capacityEndpoint),
+    capacity: capacityProvisioner,
     services: serviceRepository,
     serviceWaker,
     meterUsage: (current, next) => usageReports.meter(current, next),
@@ -216,7 +236,27 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     instanceFilter,
     table,
     stepFunctions,
-    clusters: new ClusterService({ clusters: clusterRepository, clock: systemClock, arns }),
+    clusters: new ClusterService({
+      clusters: clusterRepository,
+      clock: systemClock,
+      arns,
+      readCapacityProviders: (value) => capacityProviders.readProviders(value),
+    }),
+    capacityProviders,
+    capacityEvaluator: new CapacityEvaluator({
+      providers: capacityProviderRepository,
+      clusters: clusterRepository,
+      instances: instanceRepository,
+      services: serviceRepository,
+      resolveTaskDefinition,
+      capacity: capacityProvisioner,
+      metrics,
+      metricQueries,
+      clock,
+      arns,
+      periodSeconds: config.scalingPeriodSeconds,
+      namespace: config.metricsNamespace,
+    }),
     taskDefinitions,
     tagging: new TaggingService({
       clusters: clusterRepository,

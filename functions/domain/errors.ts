@@ -110,6 +110,11 @@ class ServiceNotActiveException extends EcsError {
   }
 }
 
+/** A resource is in use and cannot be removed (a capacity provider with tasks on it). */
+class ResourceInUseException extends EcsError {
+  readonly errorType = 'ResourceInUseException';
+}
+
 /** Not an ECS shape, but the generic AWS JSON-protocol error for an unknown `X-Amz-Target`. */
 class UnknownOperationException extends EcsError {
   readonly errorType = 'UnknownOperationException';
@@ -141,6 +146,7 @@ export {
   InvalidParameterException,
   LimitExceededException,
   PlatformUnknownException,
+  ResourceInUseException,
   ResourceNotFoundException,
   SerializationException,
   ServerException,

@@ -147,6 +147,12 @@ interface ContainerInstanceRecord {
    * placement, and goes when its task stops.
    */
   readonly managedFor?: string | undefined;
+  /**
+   * Set on the instances of a capacity provider's pool, which Berth starts
+   * and stops itself (../capacity/): tasks launched on that provider are
+   * placed on them only.
+   */
+  readonly capacityProviderName?: string | undefined;
   readonly version: number;
 }
 

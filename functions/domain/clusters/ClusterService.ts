@@ -1,5 +1,4 @@
 import type {
-  CapacityProviderStrategyItem,
   Cluster,
   ClusterConfiguration,
   ClusterServiceConnectDefaults,
@@ -7,7 +6,8 @@ import type {
   Failure,
 } from '@aws-sdk/client-ecs';
 import { type ArnContext, clusterArn, clusterNameFrom, NAME_PATTERN } from '../arns';
-import { FARGATE_CAPACITY_PROVIDERS, readStrategyItems } from '../capacityProviders';
+import { readClusterStrategy } from '../capacity/CapacityProviderService';
+import { FARGATE_CAPACITY_PROVIDERS } from '../capacityProviders';
 import {
   ClusterContainsContainerInstancesException,
   ClusterContainsServicesException,
@@ -47,6 +47,11 @@ interface ClusterServiceDependencies {
   readonly clusters: ClusterRepository;
   readonly clock: Clock;
   readonly arns: ArnContext;
+  /**
+   * Reads `capacityProviders`, knowing the user's own providers
+   * (CapacityProviderService.readProviders); Fargate's two only when absent.
+   */
+  readonly readCapacityProviders?: (value: unknown) => Promise<string[]>;
 }
 
 const readSettings = (value: unknown): ClusterSetting[] => {
@@ -82,16 +87,6 @@ const readCapacityProviders = (value: unknown): string[] => {
   return providers;
 };
 
-const readStrategy = (value: unknown, providers: string[]): CapacityProviderStrategyItem[] =>
-  readStrategyItems(value, 'defaultCapacityProviderStrategy', (capacityProvider) => {
-    if (capacityProvider === undefined || !providers.includes(capacityProvider)) {
-      throw new InvalidParameterException(
-        `The capacity provider strategy references ${capacityProvider ?? 'no capacity provider'}, which is not associated with the cluster.`,
-      );
-    }
-    return capacityProvider;
-  }) ?? [];
-
 class ClusterService {
   readonly #deps: ClusterServiceDependencies;
 
@@ -107,7 +102,9 @@ class ClusterService {
         'Cluster name must be 1-255 characters: letters (upper and lower case), numbers, hyphens and underscores.',
       );
     }
-    const capacityProviders = readCapacityProviders(body.capacityProviders);
+    const capacityProviders = this.#deps.readCapacityProviders
+      ? await this.#deps.readCapacityProviders(body.capacityProviders)
+      : readCapacityProviders(body.capacityProviders);
     const record: ClusterRecord = {
       name,
       status: CLUSTER_STATUS.active,
@@ -119,7 +116,7 @@ class ClusterService {
         | undefined,
       serviceConnectDefaults: this.#readServiceConnectDefaults(body.serviceConnectDefaults),
       capacityProviders,
-      defaultCapacityProviderStrategy: readStrategy(
+      defaultCapacityProviderStrategy: readClusterStrategy(
         body.defaultCapacityProviderStrategy,
         capacityProviders,
       ),

@@ -454,6 +454,9 @@ class ContainerInstanceService {
         value === null ? { name } : { name, value },
       ),
       registeredAt: new Date(record.registeredAt),
+      ...(record.capacityProviderName === undefined
+        ? {}
+        : { capacityProviderName: record.capacityProviderName }),
       ...(withTags ? { tags: record.tags as Tag[] } : {}),
     };
   }

@@ -421,6 +421,9 @@ class TaskLauncher {
               },
             }
           : {}),
+        ...(!fargate && request.target.capacityProviderName !== undefined
+          ? { capacityProviderName: request.target.capacityProviderName }
+          : {}),
         ...(fargate
           ? {
               fargate: {
@@ -517,10 +520,19 @@ class TaskLauncher {
       strategies: options.strategies,
     };
     for (let attempt = 0; attempt < PLACEMENT_ATTEMPTS; attempt += 1) {
-      const live = await this.#deps.instances.listLive(request.cluster);
+      const all = await this.#deps.instances.listLive(request.cluster);
+      // A capacity provider of the user's own places on its pool only.
+      const provider = request.target.capacityProviderName;
+      const live =
+        provider === undefined ? all : all.filter((i) => i.capacityProviderName === provider);
       const instances = options.only ? live.filter((i) => i.id === options.only) : live;
-      if (live.length === 0) {
+      if (all.length === 0) {
         throw new InvalidParameterException('No Container Instances were found in your cluster.');
+      }
+      if (live.length === 0) {
+        throw new InvalidParameterException(
+          `No Container Instances were found in your capacity provider ${provider}.`,
+        );
       }
       const placed = this.#deps.place(instances, ask);
       const failures: Failure[] = placed.failures.map((failure) => ({

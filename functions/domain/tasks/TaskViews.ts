@@ -186,6 +186,9 @@ class TaskViews {
       enableExecuteCommand: false,
       ...(task.availabilityZone === undefined ? {} : { availabilityZone: task.availabilityZone }),
       attachments: task.networkInterface ? [attachmentOf(task.networkInterface)] : [],
+      ...(task.capacityProviderName === undefined
+        ? {}
+        : { capacityProviderName: task.capacityProviderName }),
       ...(task.fargate === undefined
         ? {}
         : {

@@ -135,6 +135,8 @@ interface TaskRecord {
   readonly networkMode?: 'bridge' | 'host' | 'awsvpc' | 'none' | undefined;
   /** awsvpc tasks: their network interface. */
   readonly networkInterface?: TaskNetworkInterface | undefined;
+  /** EC2 on a capacity provider's pool: the provider (FARGATE tasks keep theirs in `fargate`). */
+  readonly capacityProviderName?: string | undefined;
   /** FARGATE: `1.4.0` (what LATEST means), `Linux`, the capacity provider it ran on, ephemeral storage. */
   readonly fargate?:
     | {
