@@ -1,6 +1,3 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   ApplicationAutoScalingClient,
   DeleteScalingPolicyCommand,
@@ -24,27 +21,27 @@ import {
   PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
 import {
+  CreateCapacityProviderCommand,
   CreateClusterCommand,
   CreateServiceCommand,
   DeleteServiceCommand,
   DescribeServicesCommand,
-  ListTasksCommand,
+  ListContainerInstancesCommand,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { type AgentProcess, startAgentProcess } from '../helpers/agentProcess';
 import { credentials, ecsClient, stackUrl, uniqueName } from '../helpers/clients';
 import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAgent';
 
 /**
  * Application Auto Scaling against Berth with the unmodified SDK clients:
  * the API and its errors, then each kind of scaling carried out on a real
- * service. The suite's stack evaluates with 5-second datapoints
+ * service. The suite's stack evaluates with 2-second datapoints
  * (BERTH_SCALING_PERIOD_SECONDS), and the tests invoke the evaluator — what
  * the one-minute schedule does — themselves, at their own pace.
  */
 
-const PERIOD_MS = 5_000;
+const PERIOD_MS = 2_000;
 const ecs = ecsClient();
 const autoscaling = new ApplicationAutoScalingClient({
   endpoint: stackUrl(),
@@ -64,7 +61,6 @@ const lambda = new LambdaClient({
   credentials,
 });
 const simulated: SimulatedAgent[] = [];
-const processes: AgentProcess[] = [];
 
 const errorOf = (call: Promise<unknown>): Promise<unknown> =>
   call.then(
@@ -157,7 +153,6 @@ const putPeriods = async (namespace: string, metricName: string, value: number, 
 
 afterAll(async () => {
   await Promise.all(simulated.map((agent) => agent.close()));
-  await Promise.all(processes.map((agent) => agent.stop()));
   for (const client of [ecs, autoscaling, cloudWatch, lambda]) client.destroy();
 });
 
@@ -459,7 +454,7 @@ describe('Scaling a service', () => {
     );
 
     // Act: 25 above the threshold for the alarm's two 10-second periods (and a little more)
-    await putPeriods(namespace, 'Depth', 75, 6);
+    await putPeriods(namespace, 'Depth', 75, 15);
     await evaluate();
 
     // Assess: the +3 step (breach ≥ 20), and the alarm reads ALARM
@@ -514,31 +509,48 @@ describe('Scaling a service', () => {
     expect(ScalingActivities?.[0]?.Cause).toBe('scheduled action name rush was triggered');
   });
 
-  it('end to end: tasks that burn CPU scale the service out to its maximum, and in when the load stops', async () => {
-    // Prepare: a real agent measuring every second; tasks burn a CPU until a file appears
-    const cluster = uniqueName('burn');
-    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
-    processes.push(
-      await startAgentProcess({
-        endpoint: stackUrl(),
-        wsEndpoint: process.env.BERTH_TEST_WS_URL ?? '',
-        cluster,
-        cpu: 4096,
-        extraArgs: ['--metrics-seconds', '1'],
+  it('end to end: tasks that burn CPU scale the service out to its maximum on a pool that grows, and both back in when the load stops', async () => {
+    // Prepare: a capacity provider whose instances hold two tasks each, and a service on it
+    // whose tasks burn a CPU for their first 30 seconds, then idle
+    const provider = uniqueName('burnpool');
+    await ecs.send(
+      new CreateCapacityProviderCommand({
+        name: provider,
+        autoScalingGroupProvider: {
+          autoScalingGroupArn: provider,
+          managedScaling: { status: 'ENABLED', targetCapacity: 100, instanceWarmupPeriod: 0 },
+        },
+        tags: [
+          { key: 'berth:instance-cpu', value: '1024' },
+          { key: 'berth:instance-memory', value: '1024' },
+          { key: 'berth:max-size', value: '4' },
+        ],
       }),
     );
-    const stop = join(mkdtempSync(join(tmpdir(), 'berth-burn-')), 'stop');
+    const cluster = uniqueName('burn');
+    await ecs.send(
+      new CreateClusterCommand({
+        clusterName: cluster,
+        capacityProviders: [provider],
+        defaultCapacityProviderStrategy: [{ capacityProvider: provider, weight: 1 }],
+      }),
+    );
     const family = uniqueName('burn');
     await ecs.send(
       new RegisterTaskDefinitionCommand({
         family,
-        cpu: '256',
-        memory: '128',
+        cpu: '512',
+        memory: '256',
         containerDefinitions: [
           {
             name: 'burn',
-            image: 'busybox',
-            command: ['sh', '-c', `while [ ! -e ${stop} ]; do :; done; exec sleep 600`],
+            image: 'localhost/berth-busybox:latest',
+            command: [
+              'sh',
+              '-c',
+              'end=$(($(date +%s) + 30)); while [ "$(date +%s)" -lt "$end" ]; do :; done; exec sleep 600',
+            ],
+            stopTimeout: 2,
           },
         ],
       }),
@@ -575,35 +587,53 @@ describe('Scaling a service', () => {
         },
       }),
     );
-    const runningTasks = async () =>
-      (
-        await ecs.send(
-          new ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'RUNNING' }),
-        )
-      ).taskArns?.length ?? 0;
+    const state = async () => {
+      const { services } = await ecs.send(
+        new DescribeServicesCommand({ cluster, services: [service] }),
+      );
+      const instances =
+        (await ecs.send(new ListContainerInstancesCommand({ cluster }))).containerInstanceArns ??
+        [];
+      return {
+        desired: services?.[0]?.desiredCount,
+        running: services?.[0]?.runningCount,
+        hosts: instances.length,
+      };
+    };
 
     try {
-      // Act + Assess: out to the maximum, every period evaluated as the schedule would
+      // Act + Assess: out to the maximum, and the pool from nothing to the two hosts 3 tasks need
       await evaluateUntil(
-        async () => ({
-          desired: await desiredCount(cluster, service),
-          running: await runningTasks(),
-        }),
-        (state) => state.desired === 3 && state.running === 3,
-        60_000,
+        state,
+        (now) => now.desired === 3 && now.running === 3 && now.hosts === 2,
+        120_000,
       );
 
-      // Act + Assess: the load stops; after 15 quiet periods, back in to the minimum
-      writeFileSync(stop, '');
-      expect(existsSync(stop)).toBe(true);
+      // Act + Assess: the burn ends; back in to the minimum, and the pool to the one host it needs
       await evaluateUntil(
-        () => desiredCount(cluster, service),
-        (desired) => desired === 1,
+        state,
+        (now) => now.desired === 1 && now.running === 1 && now.hosts === 1,
         150_000,
       );
+      const { ScalingActivities } = await autoscaling.send(
+        new DescribeScalingActivitiesCommand({
+          ServiceNamespace: 'ecs',
+          ResourceId: key.ResourceId,
+        }),
+      );
+      // Out as fast as the measured load says (1 → 3, perhaps by way of 2), then in to 1, each once.
+      const counts = (ScalingActivities ?? [])
+        .map((activity) => Number(/(\d+)\.$/.exec(activity.Description ?? '')?.[1]))
+        .reverse();
+      expect(counts.at(-1)).toBe(1);
+      expect(counts.at(-2)).toBe(3);
+      const outs = counts.slice(0, -1);
+      expect(outs).toEqual([...new Set(outs)].sort((a, b) => a - b));
+      expect(ScalingActivities?.every((activity) => activity.StatusCode === 'Successful')).toBe(
+        true,
+      );
     } finally {
-      writeFileSync(stop, '');
       await ecs.send(new DeleteServiceCommand({ cluster, service, force: true }));
     }
-  }, 240_000);
+  }, 300_000);
 });

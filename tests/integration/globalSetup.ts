@@ -23,8 +23,10 @@ export default async function globalSetup(): Promise<void> {
       ...(podman ? { BERTH_DOCKER_SOCKET: podman.socketPath } : {}),
       BERTH_TASK_DEFINITION_CLEANUP_INTERVAL_SECONDS: '1',
       BERTH_TASK_START_TIMEOUT_SECONDS: '4',
-      // Scaling alarms on 5-second datapoints: 15 s to scale out, 75 s to scale in.
-      BERTH_SCALING_PERIOD_SECONDS: '5',
+      // Scaling alarms on 2-second datapoints (6 s to scale out, 30 s to scale in), from
+      // the managed hosts' usage every second.
+      BERTH_SCALING_PERIOD_SECONDS: '2',
+      BERTH_AGENT_METRICS_SECONDS: '1',
       // The default network, and a subnet of eleven addresses (the smallest AWS allows) that tests can fill.
       BERTH_SUBNETS: [
         'subnet-berth-a=us-east-1a=172.31.0.0/20',

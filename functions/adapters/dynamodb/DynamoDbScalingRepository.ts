@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../../domain/model';
 import type {
   ScalingQuery,
@@ -27,6 +27,9 @@ import type { DynamoDbTable, Item } from './DynamoDbTable';
  * | policy    | `SCALING#<target>`          | `POLICY#<name>`     | `SCALING_POLICIES#<ns>`  | `<target>#<name>`        |
  * | scheduled | `SCALING#<target>`          | `SCHEDULED#<name>`  | `SCALING_SCHEDULED#<ns>` | `<target>#<name>`        |
  * | progress  | `SCALING#<target>`          | `EVALUATED`         |                          |                          |
+ *
+ * The progress item keeps how far the scheduled actions have run (`until`)
+ * and, while an evaluator works on the target, its claim (`lease`).
  * | activity  | `SCALING_ACTIVITY#<target>` | `<newest first>#<id>` | `SCALING_ACTIVITIES#<ns>` | `<newest first>#<id>` |
  *
  * `<target>` is `<ResourceId>#<ScalableDimension>`. Every item keeps its
@@ -191,11 +194,33 @@ class DynamoDbScalingRepository implements ScalingRepository {
     return this.#list<ScheduledAction>('SCALING_SCHEDULED', query, page, query.names);
   }
 
-  async markEvaluated(key: ScalableTargetKey, until: number): Promise<void> {
+  async claimEvaluation(key: ScalableTargetKey, now: number, leaseUntil: number): Promise<boolean> {
+    const outcome = await this.table.conditional(() =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: { pk: partitionOf(key), sk: 'EVALUATED' },
+          ConditionExpression: 'attribute_not_exists(lease) OR lease < :now',
+          UpdateExpression: 'SET lease = :lease',
+          ExpressionAttributeValues: { ':now': now, ':lease': leaseUntil },
+        }),
+      ),
+    );
+    return !outcome.failed;
+  }
+
+  async markEvaluated(key: ScalableTargetKey, until: number | undefined): Promise<void> {
     await this.table.client.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.table.tableName,
-        Item: { pk: partitionOf(key), sk: 'EVALUATED', until },
+        Key: { pk: partitionOf(key), sk: 'EVALUATED' },
+        ...(until === undefined
+          ? { UpdateExpression: 'REMOVE lease' }
+          : {
+              UpdateExpression: 'SET #until = :until REMOVE lease',
+              ExpressionAttributeNames: { '#until': 'until' },
+              ExpressionAttributeValues: { ':until': until },
+            }),
       }),
     );
   }

@@ -66,8 +66,17 @@ interface ScalingRepository {
     page: PageRequest,
   ): Promise<Page<ScheduledAction>>;
 
-  /** Records the evaluator's progress through the scheduled actions' time. */
-  markEvaluated(key: ScalableTargetKey, until: number): Promise<void>;
+  /**
+   * Claims the target's evaluation until `leaseUntil` (epoch ms): false when
+   * another evaluator holds an unexpired claim. Two evaluations of one
+   * target at once (the schedule and a late one) would each scale it.
+   */
+  claimEvaluation(key: ScalableTargetKey, now: number, leaseUntil: number): Promise<boolean>;
+  /**
+   * Ends the evaluator's claim, recording how far the scheduled actions
+   * have run (`until`; undefined: no further than before).
+   */
+  markEvaluated(key: ScalableTargetKey, until: number | undefined): Promise<void>;
 
   /**
    * Records an activity, kept six weeks as AWS keeps them; a change of

@@ -66,6 +66,8 @@ interface ScalingEvaluatorDependencies {
   readonly periodSeconds: number;
 }
 
+/** How long one evaluation may hold its target: far longer than one takes. */
+const CLAIM_MS = 30_000;
 /** How far back cooldowns reach: no policy cooldown is longer than a day in practice. */
 const HISTORY_MS = 24 * 3_600_000;
 
@@ -108,6 +110,20 @@ class ScalingEvaluator {
 
   async evaluate(key: ScalableTargetKey): Promise<void> {
     const now = this.#deps.clock.now();
+    // One evaluator per target at a time; a claim left by a crash expires.
+    if (!(await this.#deps.scaling.claimEvaluation(key, now, now + CLAIM_MS))) return;
+    let completed = false;
+    try {
+      await this.#evaluateClaimed(key, now);
+      completed = true;
+    } finally {
+      // Scheduled actions count as run only after a whole evaluation; else the next one runs them
+      // again, which changes nothing (applying bounds is idempotent).
+      await this.#deps.scaling.markEvaluated(key, completed ? now : undefined);
+    }
+  }
+
+  async #evaluateClaimed(key: ScalableTargetKey, now: number): Promise<void> {
     const state = await this.#deps.scaling.readTarget(key);
     if (!state.target) return;
     const names = ecsServiceOf(key.ResourceId);
@@ -149,7 +165,10 @@ class ScalingEvaluator {
         MinCapacity: outcome.MinCapacity,
         MaxCapacity: outcome.MaxCapacity,
       };
-      if ((await this.#deps.scaling.saveTarget(next, version)) === 'stale') return;
+      // A concurrent RegisterScalableTarget won: the next run applies the action to its bounds.
+      if ((await this.#deps.scaling.saveTarget(next, version)) === 'stale') {
+        throw new Error('The scalable target changed during its evaluation.');
+      }
       target = next;
       version += 1;
       if (outcome.capacity !== capacity) {
@@ -165,8 +184,6 @@ class ScalingEvaluator {
         capacity = outcome.capacity;
       }
     }
-    await this.#deps.scaling.markEvaluated(key, now);
-
     // 2. Each policy's proposal from its alarms (step policies: see StepAlarms).
     const proposals: (PolicyProposal & { cooldownSeconds: number })[] = [];
     for (const policy of state.policies) {
