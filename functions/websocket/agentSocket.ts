@@ -48,13 +48,15 @@ const message = async (
   if (action !== 'sync' && action !== 'heartbeat' && action !== 'metrics') {
     return reply(400, 'unknown action');
   }
-  const owner = await deps.containerInstances.agentHeard(connectionId);
-  if (!owner) return reply(404, 'unknown connection');
   if (action === 'metrics') {
-    // Usage only: the task list is not pushed back (heartbeats do that).
+    // Usage only: neither a heartbeat nor a task list pushed back (heartbeats do both).
+    const owner = await deps.containerInstances.ownerOf(connectionId);
+    if (!owner) return reply(404, 'unknown connection');
     await deps.usage.record(owner, body);
     return reply(200);
   }
+  const owner = await deps.containerInstances.agentHeard(connectionId);
+  if (!owner) return reply(404, 'unknown connection');
   const tasks = await deps.tasks.reports.tasksForInstance(owner.cluster, owner.id);
   await deps.agents.push(connectionId, tasks);
   // A (re)connected agent can take tasks again: the cluster's services hear now,

@@ -1,4 +1,7 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 
 /** The endpoint of the stack that the integration suite's global setup started. */
 const stackUrl = (): string => {
@@ -13,8 +16,37 @@ const credentials = { accessKeyId: 'berthtest', secretAccessKey: 'berthtest' };
 const ecsClient = (url = stackUrl()): ECSClient =>
   new ECSClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 });
 
+/** The real CloudWatch client (AWS JSON 1.0), pointed at Berth's local endpoint. */
+const cloudWatchClient = (url = stackUrl()): CloudWatchClient =>
+  new CloudWatchClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 });
+
+/** The real Application Auto Scaling client, pointed at Berth. */
+const autoScalingClient = (url = stackUrl()): ApplicationAutoScalingClient =>
+  new ApplicationAutoScalingClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials,
+    maxAttempts: 1,
+  });
+
+/** serverless-offline's Lambda invoke endpoint, to run scheduled functions at a test's pace. */
+const lambdaClient = (): LambdaClient =>
+  new LambdaClient({
+    endpoint: process.env.BERTH_TEST_LAMBDA_URL,
+    region: 'us-east-1',
+    credentials,
+  });
+
 /** A name no other test uses, so that tests share one stack without seeing each other. */
 const uniqueName = (prefix: string): string =>
   `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
-export { credentials, ecsClient, stackUrl, uniqueName };
+export {
+  autoScalingClient,
+  cloudWatchClient,
+  credentials,
+  ecsClient,
+  lambdaClient,
+  stackUrl,
+  uniqueName,
+};

@@ -1,5 +1,4 @@
 import {
-  ApplicationAutoScalingClient,
   DeleteScalingPolicyCommand,
   DeleteScheduledActionCommand,
   DeregisterScalableTargetCommand,
@@ -15,7 +14,6 @@ import {
   ValidationException,
 } from '@aws-sdk/client-application-auto-scaling';
 import {
-  CloudWatchClient,
   DescribeAlarmsCommand,
   PutMetricAlarmCommand,
   PutMetricDataCommand,
@@ -29,8 +27,14 @@ import {
   ListContainerInstancesCommand,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { credentials, ecsClient, stackUrl, uniqueName } from '../helpers/clients';
+import {
+  autoScalingClient,
+  cloudWatchClient,
+  ecsClient,
+  lambdaClient,
+  uniqueName,
+} from '../helpers/clients';
+import { evaluateScaling, evaluateUntil, failureOf } from '../helpers/scaling';
 import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAgent';
 
 /**
@@ -43,57 +47,12 @@ import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAg
 
 const PERIOD_MS = 2_000;
 const ecs = ecsClient();
-const autoscaling = new ApplicationAutoScalingClient({
-  endpoint: stackUrl(),
-  region: 'us-east-1',
-  credentials,
-  maxAttempts: 1,
-});
-const cloudWatch = new CloudWatchClient({
-  endpoint: stackUrl(),
-  region: 'us-east-1',
-  credentials,
-  maxAttempts: 1,
-});
-const lambda = new LambdaClient({
-  endpoint: process.env.BERTH_TEST_LAMBDA_URL,
-  region: 'us-east-1',
-  credentials,
-});
+const autoscaling = autoScalingClient();
+const cloudWatch = cloudWatchClient();
+const lambda = lambdaClient();
 const simulated: SimulatedAgent[] = [];
-
-const errorOf = (call: Promise<unknown>): Promise<unknown> =>
-  call.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-
-/** What the one-minute schedule does. */
-const evaluate = async () => {
-  const out = await lambda.send(
-    new InvokeCommand({
-      FunctionName: 'berth-local-evaluateScaling',
-      Payload: Buffer.from('{}'),
-    }),
-  );
-  if (out.FunctionError) throw new Error(Buffer.from(out.Payload ?? []).toString());
-};
-
-/** Evaluates once a second (as the schedule would, compressed) until `done`, for at most `ms`. */
-const evaluateUntil = async <T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  ms: number,
-) => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    await evaluate();
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached in time: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
-};
+const errorOf = failureOf;
+const evaluate = () => evaluateScaling(lambda);
 
 const desiredCount = async (cluster: string, service: string) =>
   (await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }))).services?.[0]
@@ -511,7 +470,7 @@ describe('Scaling a service', () => {
 
   it('end to end: tasks that burn CPU scale the service out to its maximum on a pool that grows, and both back in when the load stops', async () => {
     // Prepare: a capacity provider whose instances hold two tasks each, and a service on it
-    // whose tasks burn a CPU for their first 30 seconds, then idle
+    // whose tasks burn a CPU for their first 20 seconds, then idle
     const provider = uniqueName('burnpool');
     await ecs.send(
       new CreateCapacityProviderCommand({
@@ -548,7 +507,7 @@ describe('Scaling a service', () => {
             command: [
               'sh',
               '-c',
-              'end=$(($(date +%s) + 30)); while [ "$(date +%s)" -lt "$end" ]; do :; done; exec sleep 600',
+              'end=$(($(date +%s) + 20)); while [ "$(date +%s)" -lt "$end" ]; do :; done; exec sleep 600',
             ],
             stopTimeout: 2,
           },
@@ -604,6 +563,7 @@ describe('Scaling a service', () => {
     try {
       // Act + Assess: out to the maximum, and the pool from nothing to the two hosts 3 tasks need
       await evaluateUntil(
+        lambda,
         state,
         (now) => now.desired === 3 && now.running === 3 && now.hosts === 2,
         120_000,
@@ -611,6 +571,7 @@ describe('Scaling a service', () => {
 
       // Act + Assess: the burn ends; back in to the minimum, and the pool to the one host it needs
       await evaluateUntil(
+        lambda,
         state,
         (now) => now.desired === 1 && now.running === 1 && now.hosts === 1,
         150_000,

@@ -1,4 +1,4 @@
-import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   ClientException,
   CreateCapacityProviderCommand,
@@ -15,8 +15,8 @@ import {
   ResourceInUseException,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { credentials, ecsClient, stackUrl, uniqueName } from '../helpers/clients';
+import { cloudWatchClient, ecsClient, lambdaClient, uniqueName } from '../helpers/clients';
+import { evaluateUntil, failureOf } from '../helpers/scaling';
 
 /**
  * Capacity providers of the user's own: a pool of container instances that
@@ -26,45 +26,9 @@ import { credentials, ecsClient, stackUrl, uniqueName } from '../helpers/clients
  */
 
 const ecs = ecsClient();
-const cloudWatch = new CloudWatchClient({
-  endpoint: stackUrl(),
-  region: 'us-east-1',
-  credentials,
-  maxAttempts: 1,
-});
-const lambda = new LambdaClient({
-  endpoint: process.env.BERTH_TEST_LAMBDA_URL,
-  region: 'us-east-1',
-  credentials,
-});
-
-const errorOf = (call: Promise<unknown>): Promise<unknown> =>
-  call.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-
-/** Evaluates once a second (the schedule, compressed) until `done`, for at most `ms`. */
-const evaluateUntil = async <T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  ms: number,
-) => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const out = await lambda.send(
-      new InvokeCommand({
-        FunctionName: 'berth-local-evaluateScaling',
-        Payload: Buffer.from('{}'),
-      }),
-    );
-    if (out.FunctionError) throw new Error(Buffer.from(out.Payload ?? []).toString());
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached in time: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
-};
+const cloudWatch = cloudWatchClient();
+const lambda = lambdaClient();
+const errorOf = failureOf;
 
 afterAll(() => {
   for (const client of [ecs, cloudWatch, lambda]) client.destroy();
@@ -173,6 +137,7 @@ describe('Capacity providers', () => {
 
     // Act + Assess: 3 tasks of 512 units on 1,024-unit instances need 2 instances
     const grown = await evaluateUntil(
+      lambda,
       state,
       (now) => now.running === 3 && now.instances.length === 2,
       90_000,
@@ -207,7 +172,12 @@ describe('Capacity providers', () => {
 
     // Act + Assess: the tasks go; after 15 low datapoints the empty instances go too
     await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
-    await evaluateUntil(state, (now) => now.running === 0 && now.instances.length === 0, 150_000);
+    await evaluateUntil(
+      lambda,
+      state,
+      (now) => now.running === 0 && now.instances.length === 0,
+      150_000,
+    );
 
     // Act + Assess: off the cluster, the provider can be deleted
     await ecs.send(

@@ -1,5 +1,4 @@
 import {
-  CloudWatchClient,
   GetMetricDataCommand,
   GetMetricStatisticsCommand,
   InvalidParameterCombinationException,
@@ -14,8 +13,9 @@ import {
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import { type AgentProcess, startAgentProcess } from '../helpers/agentProcess';
-import { credentials, ecsClient, stackUrl, uniqueName } from '../helpers/clients';
+import { cloudWatchClient, ecsClient, stackUrl, uniqueName } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
+import { failureOf } from '../helpers/scaling';
 
 /**
  * ECS's utilization metrics from a real agent's measurements, read back with
@@ -23,19 +23,9 @@ import { eventually } from '../helpers/eventually';
  */
 
 const ecs = ecsClient();
-const cloudWatch = new CloudWatchClient({
-  endpoint: stackUrl(),
-  region: 'us-east-1',
-  credentials,
-  maxAttempts: 1,
-});
+const cloudWatch = cloudWatchClient();
 const agents: AgentProcess[] = [];
-/** The error a call ends with (undefined when it succeeds). */
-const errorOf = (call: Promise<unknown>): Promise<unknown> =>
-  call.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
+const errorOf = failureOf;
 const MINUTE = 60_000;
 
 afterAll(async () => {

@@ -359,6 +359,15 @@ class ContainerInstanceService {
   }
 
   /**
+   * The instance a socket belongs to, without counting the message as a
+   * heartbeat (usage reports come every few seconds; a write for each would
+   * cost more than the report).
+   */
+  ownerOf(connectionId: string): Promise<{ cluster: string; id: string } | undefined> {
+    return this.#deps.instances.findConnection(connectionId);
+  }
+
+  /**
    * A `sync` or `heartbeat` on a socket: the agent is alive. A socket the
    * instance no longer holds (a push to it failed once) is taken back, since
    * a message just came through it. Undefined for an unknown socket.

@@ -412,37 +412,33 @@ const readDescribeScalableTargets = (
   };
 };
 
-/** DescribeScalingPolicies: optionally by PolicyNames and ResourceId. */
-const readDescribeScalingPolicies = (
+/**
+ * The Describe* of what hangs on a target: optionally by a list of names
+ * (`member`) and a ResourceId.
+ */
+const readDescribeNamed = <Member extends 'PolicyNames' | 'ScheduledActionNames'>(
   input: unknown,
-): DescribeFilter & { readonly PolicyNames?: string[] } => {
+  member: Member,
+): DescribeFilter & { readonly [K in Member]?: string[] } => {
   const request = body(input);
   const violations = new Violations();
   const common = readDescribeCommon(request, violations);
-  const names = readNames(request.PolicyNames, 'PolicyNames', violations);
+  const names = readNames(request[member], member, violations);
   const resourceId = readString(request.ResourceId, 'ResourceId', violations, RESOURCE_ID_RULES);
   violations.throwIfAny();
+  // A computed key widens to string; it is `member`, whose type is Member.
   return {
     ...describeFilter(common, resourceId),
-    ...(names === undefined ? {} : { PolicyNames: names }),
-  };
+    ...(names === undefined ? {} : { [member]: names }),
+  } as DescribeFilter & { readonly [K in Member]?: string[] };
 };
 
+/** DescribeScalingPolicies: optionally by PolicyNames and ResourceId. */
+const readDescribeScalingPolicies = (input: unknown) => readDescribeNamed(input, 'PolicyNames');
+
 /** DescribeScheduledActions: optionally by ScheduledActionNames and ResourceId. */
-const readDescribeScheduledActions = (
-  input: unknown,
-): DescribeFilter & { readonly ScheduledActionNames?: string[] } => {
-  const request = body(input);
-  const violations = new Violations();
-  const common = readDescribeCommon(request, violations);
-  const names = readNames(request.ScheduledActionNames, 'ScheduledActionNames', violations);
-  const resourceId = readString(request.ResourceId, 'ResourceId', violations, RESOURCE_ID_RULES);
-  violations.throwIfAny();
-  return {
-    ...describeFilter(common, resourceId),
-    ...(names === undefined ? {} : { ScheduledActionNames: names }),
-  };
-};
+const readDescribeScheduledActions = (input: unknown) =>
+  readDescribeNamed(input, 'ScheduledActionNames');
 
 /** DescribeScalingActivities: optionally by ResourceId, with or without not-scaled activities. */
 const readDescribeScalingActivities = (
