@@ -189,10 +189,20 @@ class CapacityEvaluator {
     return waiting;
   }
 
-  /** Whether the reservation has been below the target for each of the last 15 datapoints. */
+  /**
+   * Whether the reservation has stayed below the target for the last 15
+   * periods. Its samples are as frequent as the evaluator runs (every
+   * minute on AWS, faster in tests, slower than the period when a local
+   * stack shortens the period but keeps the one-minute schedule), so the
+   * rule is on time, not on a count: every sample in the 15 periods is
+   * below the target, and so is the last one before them — the low streak
+   * began before the window did.
+   */
   async #lowForLong(cluster: string, provider: CapacityProviderRecord, now: number) {
     const periodMs = this.#deps.periodSeconds * 1000;
     const endMs = (Math.floor(now / periodMs) + 1) * periodMs;
+    const windowStart = endMs - LOW_DATAPOINTS * periodMs;
+    const lookbackMs = 2 * Math.max(periodMs, 60_000);
     const result = await this.#deps.metricQueries.getMetricData({
       queries: [
         {
@@ -210,15 +220,24 @@ class CapacityEvaluator {
           },
         },
       ],
-      startMs: endMs - LOW_DATAPOINTS * periodMs,
+      startMs: windowStart - lookbackMs,
       endMs,
       scanBy: 'TimestampAscending',
       maxDatapoints: 100_800,
     });
-    const values = result.MetricDataResults[0]?.Values ?? [];
+    const series = result.MetricDataResults[0];
+    const points = (series?.Timestamps ?? []).map((seconds, index) => ({
+      at: seconds * 1000,
+      value: series?.Values[index] ?? Number.NaN,
+    }));
+    const inWindow = points.filter((point) => point.at >= windowStart);
+    const before = points.filter((point) => point.at < windowStart).at(-1);
+    const low = (value: number) => value < provider.managedScaling.targetCapacity;
     return (
-      values.length >= LOW_DATAPOINTS &&
-      values.every((value) => value < provider.managedScaling.targetCapacity)
+      before !== undefined &&
+      low(before.value) &&
+      inWindow.length > 0 &&
+      inWindow.every((point) => low(point.value))
     );
   }
 
