@@ -28,6 +28,7 @@ import { ClusterService } from '../domain/clusters/ClusterService';
 import { ContainerInstanceService } from '../domain/containerInstances/ContainerInstanceService';
 import { toPlacementInstance } from '../domain/containerInstances/placementView';
 import { AlarmService } from '../domain/metrics/AlarmService';
+import { ClusterReservations } from '../domain/metrics/ClusterReservations';
 import { MetricQueries } from '../domain/metrics/MetricQueries';
 import { UsageRecorder } from '../domain/metrics/UsageRecorder';
 import type { ContainerInstanceRecord } from '../domain/model';
@@ -86,6 +87,8 @@ interface Dependencies {
   readonly capacityProviders: CapacityProviderService;
   /** Managed scaling of those pools. */
   readonly capacityEvaluator: CapacityEvaluator;
+  /** ECS's CPUReservation / MemoryReservation per cluster, published by the scaling schedule. */
+  readonly clusterReservations: ClusterReservations;
   readonly clock: Clock;
 }
 
@@ -243,6 +246,13 @@ const createDependencies = (config: BerthConfig): Dependencies => {
       readCapacityProviders: (value) => capacityProviders.readProviders(value),
     }),
     capacityProviders,
+    clusterReservations: new ClusterReservations({
+      clusters: clusterRepository,
+      instances: instanceRepository,
+      metrics,
+      clock,
+      namespace: config.metricsNamespace,
+    }),
     capacityEvaluator: new CapacityEvaluator({
       providers: capacityProviderRepository,
       clusters: clusterRepository,

@@ -16,7 +16,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { cloudWatchClient, ecsClient, lambdaClient, uniqueName } from '../helpers/clients';
-import { evaluateUntil, failureOf } from '../helpers/scaling';
+import { evaluateScaling, evaluateUntil, failureOf } from '../helpers/scaling';
 
 /**
  * Capacity providers of the user's own: a pool of container instances that
@@ -165,6 +165,21 @@ describe('Capacity providers', () => {
     );
     // From an empty pool with tasks waiting (200 %) to a pool exactly as large as needed (100 %).
     expect(reservation.Datapoints?.[0]).toMatchObject({ Maximum: 200, Minimum: 100 });
+    // And the cluster's own reservation metric, published by the same schedule: the fuller of
+    // the two instances holds two 512-unit tasks of its 1,024.
+    await evaluateScaling(lambda);
+    const cpuReservation = await cloudWatch.send(
+      new GetMetricStatisticsCommand({
+        Namespace: 'AWS/ECS',
+        MetricName: 'CPUReservation',
+        Dimensions: [{ Name: 'ClusterName', Value: cluster }],
+        StartTime: new Date(Date.now() - 10 * 60_000),
+        EndTime: new Date(Date.now() + 60_000),
+        Period: 600,
+        Statistics: ['Maximum'],
+      }),
+    );
+    expect(cpuReservation.Datapoints?.[0]?.Maximum).toBe(100);
     const inUse = await errorOf(
       ecs.send(new DeleteCapacityProviderCommand({ capacityProvider: provider })),
     );
