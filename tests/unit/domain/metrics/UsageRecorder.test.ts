@@ -26,7 +26,7 @@ const recorder = (tasks: TaskRecord[]) => {
   return { usage, stored };
 };
 
-const valueOf = (stored: MetricDatum[], metricName: string, dimensions: number) =>
+const sumOf = (stored: MetricDatum[], metricName: string, dimensions: number) =>
   stored.find(
     (datum) =>
       datum.identity.metricName === metricName && datum.identity.dimensions.length === dimensions,
@@ -45,9 +45,9 @@ describe('Class: UsageRecorder', () => {
 
     // Assess: 256 of 512 CPU units, 768 of 1,024 MiB, at Berth's time
     expect(count).toBe(4);
-    expect(valueOf(stored, 'CPUUtilization', 2)).toBe(50);
-    expect(valueOf(stored, 'CPUUtilization', 1)).toBe(50);
-    expect(valueOf(stored, 'MemoryUtilization', 2)).toBe(75);
+    expect(sumOf(stored, 'CPUUtilization', 2)).toBe(50);
+    expect(sumOf(stored, 'CPUUtilization', 1)).toBe(50);
+    expect(sumOf(stored, 'MemoryUtilization', 2)).toBe(75);
     expect(stored.every((datum) => datum.sample.timestamp === NOW)).toBe(true);
   });
 
@@ -78,7 +78,7 @@ describe('Class: UsageRecorder', () => {
       },
     );
 
-    expect(valueOf(stored, 'CPUUtilization', 2)).toBe(25);
+    expect(sumOf(stored, 'CPUUtilization', 2)).toBe(25);
     expect(stored.filter((datum) => datum.identity.metricName === 'CPUUtilization')).toHaveLength(
       2,
     );
