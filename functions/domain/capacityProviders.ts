@@ -8,7 +8,10 @@ import { optionalInteger, optionalObjectList, optionalString } from './validatio
  * one reader here, with ECS's bounds on `weight` and `base`.
  */
 
-const FARGATE_CAPACITY_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
+const FARGATE_PROVIDER_NAMES = ['FARGATE', 'FARGATE_SPOT'] as const;
+type FargateCapacityProvider = (typeof FARGATE_PROVIDER_NAMES)[number];
+/** The same names, for checking any string against them. */
+const FARGATE_CAPACITY_PROVIDERS: readonly string[] = FARGATE_PROVIDER_NAMES;
 
 /**
  * The items of a capacity provider strategy at `path`; undefined when absent.
@@ -37,4 +40,5 @@ const readStrategyItems = (
     return { capacityProvider, weight, base };
   });
 
+export type { FargateCapacityProvider };
 export { FARGATE_CAPACITY_PROVIDERS, readStrategyItems };

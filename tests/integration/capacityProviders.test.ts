@@ -159,7 +159,8 @@ describe('Capacity providers', () => {
         ],
         StartTime: new Date(Date.now() - 10 * 60_000),
         EndTime: new Date(Date.now() + 60_000),
-        Period: 600,
+        // One bucket for the whole test, however the minutes fall.
+        Period: 3600,
         Statistics: ['Maximum', 'Minimum'],
       }),
     );
@@ -175,7 +176,8 @@ describe('Capacity providers', () => {
         Dimensions: [{ Name: 'ClusterName', Value: cluster }],
         StartTime: new Date(Date.now() - 10 * 60_000),
         EndTime: new Date(Date.now() + 60_000),
-        Period: 600,
+        // One bucket for the whole test, however the minutes fall.
+        Period: 3600,
         Statistics: ['Maximum'],
       }),
     );

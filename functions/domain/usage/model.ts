@@ -1,4 +1,5 @@
 import type { RuntimePlatform } from '@aws-sdk/client-ecs';
+import type { FargateCapacityProvider } from '../capacityProviders';
 import { parseTaskCpu, parseTaskMemory } from '../taskDefinitions/validation';
 import type { TaskRecord } from '../tasks/model';
 
@@ -15,10 +16,6 @@ import type { TaskRecord } from '../tasks/model';
  *   createdAt   connectivityAt   pullStartedAt ─── startedAt ─── executionStoppedAt   stoppedAt
  *                                 └──────────── billed ─────────────────┘
  */
-
-/** The two Fargate capacity providers; a task launched with `launchType: FARGATE` runs on `FARGATE`. */
-const FARGATE_CAPACITY_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'] as const;
-type FargateCapacityProvider = (typeof FARGATE_CAPACITY_PROVIDERS)[number];
 
 const CPU_ARCHITECTURES = ['X86_64', 'ARM64'] as const;
 type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];
@@ -37,6 +34,7 @@ interface UsageRecord {
   readonly revision: number;
   /** The service that launched the task (`group` is `service:<name>`); absent for RunTask's tasks. */
   readonly serviceName?: string | undefined;
+  /** A task launched with `launchType: FARGATE` runs on `FARGATE`. */
   readonly capacityProvider: FargateCapacityProvider;
   readonly operatingSystemFamily: OperatingSystemFamily;
   readonly cpuArchitecture: CpuArchitecture;
@@ -121,5 +119,5 @@ function usageRecordOf(
   };
 }
 
-export type { CpuArchitecture, FargateCapacityProvider, OperatingSystemFamily, UsageRecord };
-export { CPU_ARCHITECTURES, FARGATE_CAPACITY_PROVIDERS, isWindows, usageRecordOf };
+export type { CpuArchitecture, OperatingSystemFamily, UsageRecord };
+export { CPU_ARCHITECTURES, isWindows, usageRecordOf };
