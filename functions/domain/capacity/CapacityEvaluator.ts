@@ -54,7 +54,7 @@ interface CapacityEvaluatorDependencies {
   readonly resolveTaskDefinition: (reference: string) => Promise<TaskDefinitionRecord>;
   readonly capacity: CapacityProvisioner;
   readonly metrics: Pick<MetricStore, 'put'>;
-  readonly metricQueries: Pick<MetricQueries, 'getMetricData'>;
+  readonly metricQueries: Pick<MetricQueries, 'series'>;
   readonly clock: Clock;
   readonly arns: ArnContext;
   /** The length of one CapacityProviderReservation datapoint (60 s; shorter in tests). */
@@ -203,8 +203,8 @@ class CapacityEvaluator {
     const endMs = (Math.floor(now / periodMs) + 1) * periodMs;
     const windowStart = endMs - LOW_DATAPOINTS * periodMs;
     const lookbackMs = 2 * Math.max(periodMs, 60_000);
-    const result = await this.#deps.metricQueries.getMetricData({
-      queries: [
+    const series = await this.#deps.metricQueries.series(
+      [
         {
           id: 'cpr',
           returnData: true,
@@ -220,16 +220,10 @@ class CapacityEvaluator {
           },
         },
       ],
-      startMs: windowStart - lookbackMs,
+      windowStart - lookbackMs,
       endMs,
-      scanBy: 'TimestampAscending',
-      maxDatapoints: 100_800,
-    });
-    const series = result.MetricDataResults[0];
-    const points = (series?.Timestamps ?? []).map((seconds, index) => ({
-      at: seconds * 1000,
-      value: series?.Values[index] ?? Number.NaN,
-    }));
+    );
+    const points = [...series].map(([at, value]) => ({ at, value }));
     const inWindow = points.filter((point) => point.at >= windowStart);
     const before = points.filter((point) => point.at < windowStart).at(-1);
     const low = (value: number) => value < provider.managedScaling.targetCapacity;

@@ -63,7 +63,7 @@ const decodeOffset = (token: string | undefined): number => {
 
 interface AlarmServiceDependencies {
   readonly alarms: AlarmRepository;
-  readonly metricQueries: Pick<MetricQueries, 'getMetricData'>;
+  readonly metricQueries: Pick<MetricQueries, 'series'>;
   readonly clock: Clock;
   readonly arns: ArnContext;
 }
@@ -161,8 +161,8 @@ class AlarmService implements StepAlarms {
     const periodMs = alarm.periodSeconds * 1000;
     const endMs = Math.floor(now / periodMs) * periodMs;
     const startMs = endMs - alarm.evaluationPeriods * periodMs;
-    const result = await this.#deps.metricQueries.getMetricData({
-      queries: [
+    const series = await this.#deps.metricQueries.series(
+      [
         {
           id: 'alarm',
           returnData: true,
@@ -178,14 +178,10 @@ class AlarmService implements StepAlarms {
       ],
       startMs,
       endMs,
-      scanBy: 'TimestampAscending',
-      maxDatapoints: 100_800,
-    });
-    const series = result.MetricDataResults[0];
+    );
     const range: AlarmDatapoint[] = Array.from({ length: alarm.evaluationPeriods }, (_, index) => {
       const timestamp = startMs + index * periodMs;
-      const at = series?.Timestamps.indexOf(timestamp / 1000) ?? -1;
-      return { timestamp, value: at < 0 ? undefined : series?.Values[at] };
+      return { timestamp, value: series.get(timestamp) };
     });
     const latest = [...range].reverse().find((point) => point.value !== undefined)?.value;
     const evaluation = evaluateAlarm(alarm, alarm.status, range, now);

@@ -100,6 +100,32 @@ class MetricQueries {
   }
 
   /**
+   * The datapoints of the query that returns data, oldest first, keyed by
+   * the start of their period (epoch ms): what the alarms and evaluators
+   * read, through the same evaluation as GetMetricData.
+   */
+  async series(
+    queries: GetMetricDataInput['queries'],
+    startMs: number,
+    endMs: number,
+  ): Promise<Map<number, number>> {
+    const result = await this.getMetricData({
+      queries,
+      startMs,
+      endMs,
+      scanBy: 'TimestampAscending',
+      maxDatapoints: 100_800,
+    });
+    const returned = result.MetricDataResults[0];
+    const byTime = new Map<number, number>();
+    returned?.Timestamps.forEach((seconds, index) => {
+      const value = returned.Values[index];
+      if (value !== undefined) byTime.set(seconds * 1000, value);
+    });
+    return byTime;
+  }
+
+  /**
    * The evaluation is pure and synchronous; the samples of every metric the
    * queries name are read first, from the earliest rounded start.
    *

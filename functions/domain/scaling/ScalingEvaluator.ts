@@ -54,7 +54,7 @@ interface ScalingEvaluatorDependencies {
     service: string,
     desiredCount: number,
   ) => Promise<void>;
-  readonly metricQueries: Pick<MetricQueries, 'getMetricData'>;
+  readonly metricQueries: Pick<MetricQueries, 'series'>;
   readonly stepAlarms: StepAlarms;
   readonly clock: Clock;
   /** ECS's utilization metrics' namespace (`AWS/ECS` locally). */
@@ -285,19 +285,7 @@ class ScalingEvaluator {
     const startMs = endMs - count * periodMs;
     const queries = this.#queriesOf(configuration, names, periodSeconds);
     if (queries.length === 0) return Array.from({ length: count }, () => undefined);
-    const result = await this.#deps.metricQueries.getMetricData({
-      queries,
-      startMs,
-      endMs,
-      scanBy: 'TimestampAscending',
-      maxDatapoints: 100_800,
-    });
-    const returned = result.MetricDataResults[0];
-    const byTime = new Map<number, number>();
-    returned?.Timestamps.forEach((seconds, index) => {
-      const value = returned.Values[index];
-      if (value !== undefined) byTime.set(seconds * 1000, value);
-    });
+    const byTime = await this.#deps.metricQueries.series(queries, startMs, endMs);
     return Array.from({ length: count }, (_, index) => byTime.get(startMs + index * periodMs));
   }
 

@@ -1,4 +1,3 @@
-import type { GetMetricDataOutput } from '../../../../functions/domain/metrics/metricData';
 import type { ScalingRepository } from '../../../../functions/domain/ports/ScalingRepository';
 import type { ScalableTarget, ScalingPolicy } from '../../../../functions/domain/scaling/model';
 import { ScalingEvaluator } from '../../../../functions/domain/scaling/ScalingEvaluator';
@@ -50,23 +49,12 @@ const evaluatorWith = (series: (number | undefined)[], desiredCount: number) => 
   const set: number[] = [];
   const periodMs = PERIOD_SECONDS * 1000;
   const end = Math.floor(NOW / periodMs) * periodMs;
-  const metricData = (): GetMetricDataOutput => {
-    const points = series.flatMap((value, index) =>
-      value === undefined ? [] : [{ at: end - (series.length - index) * periodMs, value }],
+  const metricSeries = () =>
+    new Map(
+      series.flatMap((value, index) =>
+        value === undefined ? [] : [[end - (series.length - index) * periodMs, value] as const],
+      ),
     );
-    return {
-      MetricDataResults: [
-        {
-          Id: 'm1',
-          Label: 'm1',
-          Timestamps: points.map((point) => point.at / 1000),
-          Values: points.map((point) => point.value),
-          StatusCode: 'Complete',
-        },
-      ],
-      Messages: [],
-    };
-  };
   const scaling = {
     claimEvaluation: async () => true,
     markEvaluated: async () => {},
@@ -86,7 +74,7 @@ const evaluatorWith = (series: (number | undefined)[], desiredCount: number) => 
     setDesiredCount: async (_cluster, _service, count) => {
       set.push(count);
     },
-    metricQueries: { getMetricData: async () => metricData() },
+    metricQueries: { series: async () => metricSeries() },
     stepAlarms: { alarmsFor: async () => [] },
     clock: { now: () => NOW },
     namespace: 'AWS/ECS',
