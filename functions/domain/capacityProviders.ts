@@ -40,5 +40,20 @@ const readStrategyItems = (
     return { capacityProvider, weight, base };
   });
 
+/**
+ * A strategy names Fargate's providers or pools of the user's own, never
+ * both, as on ECS (RunTask's, CreateService's and a cluster's default alike).
+ */
+const refuseMixedStrategy = (strategy: readonly CapacityProviderStrategyItem[]): void => {
+  const fargate = strategy.filter((item) =>
+    FARGATE_CAPACITY_PROVIDERS.includes(item.capacityProvider ?? ''),
+  ).length;
+  if (fargate > 0 && fargate < strategy.length) {
+    throw new InvalidParameterException(
+      'The capacity provider strategy cannot contain a mix of capacity providers using Auto Scaling groups and Fargate providers. Specify one or the other and try again.',
+    );
+  }
+};
+
 export type { FargateCapacityProvider };
-export { FARGATE_CAPACITY_PROVIDERS, readStrategyItems };
+export { FARGATE_CAPACITY_PROVIDERS, readStrategyItems, refuseMixedStrategy };

@@ -1,6 +1,10 @@
 import type { CapacityProvider, CapacityProviderStrategyItem, Cluster } from '@aws-sdk/client-ecs';
 import { type ArnContext, clusterNameFrom } from '../arns';
-import { FARGATE_CAPACITY_PROVIDERS, readStrategyItems } from '../capacityProviders';
+import {
+  FARGATE_CAPACITY_PROVIDERS,
+  readStrategyItems,
+  refuseMixedStrategy,
+} from '../capacityProviders';
 import {
   ClientException,
   ClusterNotFoundException,
@@ -379,14 +383,7 @@ const readClusterStrategy = (
       }
       return capacityProvider;
     }) ?? [];
-  const fargate = strategy.filter((item) =>
-    FARGATE_CAPACITY_PROVIDERS.includes(item.capacityProvider ?? ''),
-  ).length;
-  if (fargate > 0 && fargate < strategy.length) {
-    throw new InvalidParameterException(
-      'The capacity provider strategy cannot contain a mix of capacity providers using Auto Scaling groups and Fargate providers. Specify one or the other and try again.',
-    );
-  }
+  refuseMixedStrategy(strategy);
   return strategy;
 };
 

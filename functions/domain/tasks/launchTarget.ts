@@ -1,5 +1,9 @@
 import type { CapacityProviderStrategyItem, TaskDefinition } from '@aws-sdk/client-ecs';
-import { FARGATE_CAPACITY_PROVIDERS, readStrategyItems } from '../capacityProviders';
+import {
+  FARGATE_CAPACITY_PROVIDERS,
+  readStrategyItems,
+  refuseMixedStrategy,
+} from '../capacityProviders';
 import { InvalidParameterException, PlatformUnknownException } from '../errors';
 import type { Subnet } from '../network/subnets';
 import {
@@ -73,14 +77,7 @@ const providerOf = (
       );
     }
   }
-  const fargate = strategy.filter((item) =>
-    FARGATE_CAPACITY_PROVIDERS.includes(item.capacityProvider ?? ''),
-  );
-  if (fargate.length > 0 && fargate.length < strategy.length) {
-    throw new InvalidParameterException(
-      'The capacity provider strategy cannot contain a mix of capacity providers using Auto Scaling groups and Fargate providers. Specify one or the other and try again.',
-    );
-  }
+  refuseMixedStrategy(strategy);
   const chosen = strategy.find((item) => (item.weight ?? 0) > 0 || (item.base ?? 0) > 0);
   return (chosen ?? strategy[0])?.capacityProvider ?? 'FARGATE';
 };
