@@ -294,6 +294,31 @@ describe('Tasks through the ECS API', () => {
     expect(listed.taskArns).toHaveLength(1);
   });
 
+  it('replays a clientToken whose tasks now fill the cluster, instead of reporting no room', async () => {
+    // Prepare: one instance with room for exactly one task (256 of 256 CPU).
+    const { cluster, family, agents } = await setup([
+      { ecs, wsUrl: wsUrl(), cluster: '', cpu: 256, memory: 8192 },
+    ]);
+    open.push(...agents);
+    const clientToken = uniqueName('token');
+    const first = await ecs.send(
+      new RunTaskCommand({ cluster, taskDefinition: family, clientToken }),
+    );
+
+    // Act: the same call again (a retry after a lost answer), then one without the token.
+    const again = await ecs.send(
+      new RunTaskCommand({ cluster, taskDefinition: family, clientToken }),
+    );
+    const another = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family }));
+
+    // Assert
+    expect(first.tasks).toHaveLength(1);
+    expect(again.tasks?.map((t) => t.taskArn)).toEqual(first.tasks?.map((t) => t.taskArn));
+    expect(again.failures).toEqual([]);
+    expect(another.tasks).toEqual([]);
+    expect(another.failures?.[0]?.reason).toBe('RESOURCE:CPU');
+  });
+
   it('never oversubscribes an instance under a storm of concurrent RunTask calls', async () => {
     // Prepare: 3 instances of 1024 CPU; each task takes 256, so at most 12 fit.
     const { cluster, family, agents } = await setup([

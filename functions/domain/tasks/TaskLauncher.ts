@@ -181,11 +181,11 @@ class TaskLauncher {
     if (clientToken !== undefined && (clientToken.length < 1 || clientToken.length > 64)) {
       throw new InvalidParameterException('clientToken must be 1 to 64 characters.');
     }
+    // The token is not read up front: the create transaction claims it, and it
+    // is read only when that says it is taken or when placement has nothing to
+    // create (a retry of a call whose tasks now fill the cluster). A read fewer
+    // per RunTask (ADR 10).
     const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-    if (clientToken !== undefined) {
-      const previous = await this.#replay(request.cluster, clientToken, fingerprint);
-      if (previous) return previous;
-    }
     // ECS's limits (5 strategies; 10 constraints counting the task definition's) and fields.
     const strategies = validateStrategies(
       (optionalObjectList(body.placementStrategy, 'placementStrategy') ?? []).map(
@@ -519,6 +519,11 @@ class TaskLauncher {
       constraints: options.constraints,
       strategies: options.strategies,
     };
+    /** A retried call whose tasks exist returns them, whatever placement says now. */
+    const replayed = () =>
+      options.clientToken
+        ? this.#replay(request.cluster, options.clientToken.token, options.clientToken.fingerprint)
+        : Promise.resolve(undefined);
     for (let attempt = 0; attempt < PLACEMENT_ATTEMPTS; attempt += 1) {
       const all = await this.#deps.instances.listLive(request.cluster);
       // A capacity provider of the user's own places on its pool only.
@@ -526,6 +531,10 @@ class TaskLauncher {
       const live =
         provider === undefined ? all : all.filter((i) => i.capacityProviderName === provider);
       const instances = options.only ? live.filter((i) => i.id === options.only) : live;
+      if (all.length === 0 || live.length === 0) {
+        const previous = await replayed();
+        if (previous) return previous;
+      }
       if (all.length === 0) {
         throw new InvalidParameterException('No Container Instances were found in your cluster.');
       }
@@ -542,7 +551,7 @@ class TaskLauncher {
             : instanceArn(this.#deps.arns, request.cluster, failure.instanceId),
         reason: failure.reason,
       }));
-      if (placed.placements.length === 0) return { tasks: [], failures };
+      if (placed.placements.length === 0) return (await replayed()) ?? { tasks: [], failures };
       const now = this.#deps.clock.now();
       const byInstance = new Map(instances.map((instance) => [instance.id, instance]));
       const tasks = this.#newTasks(
@@ -576,12 +585,8 @@ class TaskLauncher {
         },
       );
       if (created.outcome === 'cluster-not-active') throw new ClusterNotFoundException();
-      if (created.outcome === 'token-taken' && options.clientToken) {
-        const replay = await this.#replay(
-          request.cluster,
-          options.clientToken.token,
-          options.clientToken.fingerprint,
-        );
+      if (created.outcome === 'token-taken') {
+        const replay = await replayed();
         if (replay) return replay;
       }
       if (created.outcome === 'created') {
@@ -590,6 +595,8 @@ class TaskLauncher {
       }
       // Another request took the room first: look again with fresh numbers.
     }
+    const previous = await replayed();
+    if (previous) return previous;
     return {
       tasks: [],
       failures: Array.from({ length: options.count }, () => ({
