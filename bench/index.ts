@@ -10,6 +10,7 @@ import {
 import { findDockerSocket } from '../agent/runtimes';
 import { type StackProcess, startStackProcess } from '../local/harness';
 import { benchColdStart } from './coldstart';
+import { benchDynamoDb } from './dynamodb';
 import { benchBurst, benchDocker, benchE2e } from './e2e';
 import { benchFargate } from './fargate';
 import { benchPlacement } from './placement';
@@ -23,6 +24,7 @@ import { type BenchEndpoints, ecsClient, noter, percentile, print } from './shar
  * - `placement`: the engine alone, no stack.
  * - `coldstart`: each packaged function's zipped size and the time to import
  *   its handler in a fresh Node process (no stack).
+ * - `dynamodb`: DynamoDB Local's CPU per request, by kind (no stack).
  * - `api`: latency through `@aws-sdk/client-ecs`.
  * - `e2e`: RunTask → RUNNING on 10 real agents, process runtime.
  * - `burst`: 200 tasks asked for at once (20 RunTask calls of 10) on 10 agents.
@@ -219,6 +221,7 @@ const benchDockerPart = async () => {
 /** Each part; those that need a stack start (and stop) their own. */
 const PARTS: Record<string, () => Promise<void>> = {
   placement: () => benchPlacement(),
+  dynamodb: benchDynamoDb,
   api: () => withStack('api', PROCESS_STACK, ({ url }) => benchApi(url)),
   e2e: () => withStack('e2e', PROCESS_STACK, (target) => benchE2e(endpointsOf(target))),
   burst: () => withStack('burst', PROCESS_STACK, (target) => benchBurst(endpointsOf(target))),

@@ -57,6 +57,8 @@ const noSyncLibrary = (environment: NodeJS.ProcessEnv): string | undefined =>
 interface LocalDynamoDb {
   readonly endpoint: string;
   readonly client: DynamoDBClient;
+  /** The process that runs the JVM (the bench reads the CPU time of its tree). */
+  readonly pid: number;
   /** Whether writes skip fsync (see EAT_MY_DATA). */
   readonly syncs: boolean;
   stop(): Promise<void>;
@@ -126,7 +128,7 @@ const startDynamoDbLocal = async (options: {
     }
     try {
       await client.send(new ListTablesCommand({ Limit: 1 }));
-      return { endpoint, client, syncs: noSync === undefined, stop };
+      return { endpoint, client, pid: child.pid ?? 0, syncs: noSync === undefined, stop };
     } catch (error) {
       if (Date.now() > deadline) {
         await stop();
