@@ -45,6 +45,8 @@ interface TaskPhaseInput extends TaskLifecycleStepInput {
 /** The Provision step (waitForTaskToken): the token is parked on the task as it is handed over. */
 interface ProvisionInput extends TaskLifecycleStepInput {
   readonly token: string;
+  /** The execution's whole state, for its `created` task (TaskLifecycleInput). */
+  readonly execution?: { readonly created?: unknown };
 }
 
 export type {

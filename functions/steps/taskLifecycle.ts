@@ -1,5 +1,6 @@
 import { dependencies } from '../config/dependencies';
 import { InvalidParameterException } from '../domain/errors';
+import type { TaskRecord } from '../domain/tasks/model';
 import type { ProvisionInput, TaskLifecycleStepInput, TaskPhaseInput } from './contracts';
 
 /**
@@ -24,7 +25,27 @@ const provision = async (input: ProvisionInput): Promise<void> => {
   if (typeof input.token !== 'string') {
     throw new InvalidParameterException('provision needs a token.');
   }
-  await dependencies().tasks.lifecycle.provision(cluster, taskId, input.token);
+  await dependencies().tasks.lifecycle.provision(
+    cluster,
+    taskId,
+    input.token,
+    createdTask(input.execution?.created, cluster, taskId),
+  );
+};
+
+/**
+ * The task the workflow was started with, if it is this one as RunTask
+ * stored it. Anything else is ignored: the step then reads the task, as
+ * executions started before the workflow carried it do.
+ */
+const createdTask = (value: unknown, cluster: string, taskId: string): TaskRecord | undefined => {
+  const task = value as Partial<TaskRecord> | null | undefined;
+  return task?.id === taskId &&
+    task.cluster === cluster &&
+    task.lastStatus === 'PROVISIONING' &&
+    typeof task.version === 'number'
+    ? (task as TaskRecord)
+    : undefined;
 };
 
 /** Parks a waitForTaskToken step on the task (or resumes it at once if its wait is over). */

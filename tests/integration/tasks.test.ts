@@ -319,6 +319,44 @@ describe('Tasks through the ECS API', () => {
     expect(another.failures?.[0]?.reason).toBe('RESOURCE:CPU');
   });
 
+  it('writes nothing from a stale workflow input: a Provision that comes after a stop reads the task afresh', async () => {
+    // Prepare: a task that ran and stopped.
+    const { cluster, family, agents } = await setup([{ ecs, wsUrl: wsUrl(), cluster: '' }]);
+    open.push(...agents);
+    const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family }));
+    const taskArn = run.tasks?.[0]?.taskArn ?? '';
+    const taskId = taskArn.split('/').at(-1) ?? '';
+    await waitUntilTasksRunning({ client: ecs, maxWaitTime: 30 }, { cluster, tasks: [taskArn] });
+    await ecs.send(new StopTaskCommand({ cluster, task: taskArn }));
+    await waitUntilTasksStopped({ client: ecs, maxWaitTime: 30 }, { cluster, tasks: [taskArn] });
+    const before = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] })))
+      .tasks?.[0];
+
+    // Act: Provision, late, with the task as the workflow's input had it when RunTask created it.
+    const created = {
+      id: taskId,
+      cluster,
+      lastStatus: 'PROVISIONING',
+      desiredStatus: 'RUNNING',
+      version: 1,
+    };
+    const invoked = await lambda.send(
+      new InvokeCommand({
+        FunctionName: 'berth-local-provisionTask',
+        Payload: Buffer.from(
+          JSON.stringify({ cluster, taskId, token: 'a-stale-token', execution: { created } }),
+        ),
+      }),
+    );
+
+    // Assert: nothing handed over, nothing changed.
+    expect(invoked.FunctionError).toBeUndefined();
+    const after = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] })))
+      .tasks?.[0];
+    expect(after?.lastStatus).toBe('STOPPED');
+    expect(after?.version).toBe(before?.version);
+  });
+
   it('never oversubscribes an instance under a storm of concurrent RunTask calls', async () => {
     // Prepare: 3 instances of 1024 CPU; each task takes 256, so at most 12 fit.
     const { cluster, family, agents } = await setup([

@@ -1,3 +1,5 @@
+import type { TaskRecord } from '../tasks/model';
+
 /** The workflows a domain operation can hand work to (Step Functions on AWS and locally). */
 /**
  * Input of the task lifecycle workflow: the task it drives, and which
@@ -11,6 +13,13 @@ interface TaskLifecycleInput {
   readonly network: boolean;
   /** FARGATE: a managed host to bring up, and to take down. */
   readonly capacity: boolean;
+  /**
+   * The task as RunTask stored it, when Provision is the workflow's first step
+   * (no network, no capacity): Provision writes from it instead of reading
+   * the task again. Its write is conditional on this version, so a task that
+   * changed in between (a StopTask that came first) is read afresh.
+   */
+  readonly created?: TaskRecord;
 }
 
 interface WorkflowStarter {

@@ -448,14 +448,18 @@ class TaskLauncher {
   async #launched(tasks: TaskRecord[]): Promise<void> {
     await this.#deps.events.publish(tasks.map((task) => this.#views.taskEvent(task)));
     await Promise.all(
-      tasks.map((task) =>
-        this.#deps.workflows.startTaskLifecycle({
+      tasks.map((task) => {
+        const network = task.networkInterface !== undefined;
+        const capacity = task.launchType === 'FARGATE';
+        return this.#deps.workflows.startTaskLifecycle({
           cluster: task.cluster,
           taskId: task.id,
-          network: task.networkInterface !== undefined,
-          capacity: task.launchType === 'FARGATE',
-        }),
-      ),
+          network,
+          capacity,
+          // Steps before Provision change the task: then it has to read it anyway.
+          ...(network || capacity ? {} : { created: task }),
+        });
+      }),
     );
   }
 

@@ -91,7 +91,8 @@ class TaskLifecycle {
    * (STOP_REQUESTED) or the task stops (STOPPED). Run again (a retried step),
    * it parks the new token and tells the agent again.
    */
-  async provision(cluster: string, id: string, token: string): Promise<void> {
+  /** `created`: the task as RunTask stored it, if the workflow carries it (saves a read). */
+  async provision(cluster: string, id: string, token: string, created?: TaskRecord): Promise<void> {
     let immediate: string | undefined;
     // Set by the attempt that wins: only the call that handed the task over announces it.
     let handedOver = false;
@@ -115,7 +116,7 @@ class TaskLifecycle {
             }
           : { ...current, wait };
       },
-      { publish: false },
+      { publish: false, ...(created ? { read: created } : {}) },
     );
     if (!task || immediate !== undefined) {
       await this.#deps.workflows.resume(token, { status: immediate ?? 'STOPPED' });
