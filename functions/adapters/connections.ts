@@ -60,4 +60,14 @@ const connectionSettings = (
   };
 };
 
-export { connectionSettings, LOCAL_AUTHORIZATION, signingFor };
+/**
+ * For every client but DynamoDB's document client (which refuses it): build
+ * each command's middleware chain once and reuse it. The SDK otherwise
+ * resolves the whole chain on every call, a tenth of what a call cost the
+ * handlers in serverless-offline's profile under `e2e` (ADR 10). Nothing is
+ * added to these clients' stacks after construction, which is what the cache
+ * requires.
+ */
+const REUSED_MIDDLEWARE = { cacheMiddleware: true } as const;
+
+export { connectionSettings, LOCAL_AUTHORIZATION, REUSED_MIDDLEWARE, signingFor };

@@ -3,7 +3,7 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { AgentNotifier, AgentTask } from '../../domain/ports/AgentNotifier';
-import { connectionSettings } from '../connections';
+import { connectionSettings, REUSED_MIDDLEWARE } from '../connections';
 import { countRequests } from '../requestCounts';
 
 /**
@@ -18,6 +18,7 @@ class WebSocketAgentNotifier implements AgentNotifier {
       region: options.region,
       maxAttempts: 2,
       ...connectionSettings(options.endpoint),
+      ...REUSED_MIDDLEWARE,
     });
     countRequests(this.#client.middlewareStack, 'ApiGatewayManagementApi');
   }

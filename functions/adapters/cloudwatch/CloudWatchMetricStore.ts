@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import type { MetricIdentity, MetricSample } from '../../domain/metrics/model';
 import type { MetricDatum, MetricFilter, MetricStore } from '../../domain/ports/MetricStore';
-import { connectionSettings } from '../connections';
+import { connectionSettings, REUSED_MIDDLEWARE } from '../connections';
 import { countRequests } from '../requestCounts';
 
 /**
@@ -62,6 +62,7 @@ class CloudWatchMetricStore implements MetricStore {
         region: options.region,
         maxAttempts: 3,
         ...connectionSettings(options.endpoint),
+        ...REUSED_MIDDLEWARE,
       });
     countRequests(this.#client.middlewareStack, 'CloudWatch');
   }

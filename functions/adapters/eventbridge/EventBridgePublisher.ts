@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { logger } from '../../config/logger';
 import type { EcsEvent, EventPublisher } from '../../domain/ports/EventPublisher';
-import { connectionSettings } from '../connections';
+import { connectionSettings, REUSED_MIDDLEWARE } from '../connections';
 import { countRequests } from '../requestCounts';
 
 /**
@@ -23,6 +23,7 @@ class EventBridgePublisher implements EventPublisher {
       region: options.region,
       maxAttempts: 3,
       ...connectionSettings(options.endpoint),
+      ...REUSED_MIDDLEWARE,
     });
     countRequests(this.#client.middlewareStack, 'EventBridge');
   }

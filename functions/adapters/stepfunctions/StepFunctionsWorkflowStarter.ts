@@ -9,7 +9,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import type { TaskLifecycleInput, WorkflowStarter } from '../../domain/ports/WorkflowStarter';
-import { connectionSettings } from '../connections';
+import { connectionSettings, REUSED_MIDDLEWARE } from '../connections';
 import { countRequests } from '../requestCounts';
 
 /**
@@ -27,6 +27,7 @@ const createStepFunctionsClient = (options: {
     region: options.region,
     maxAttempts: 5,
     ...connectionSettings(options.endpoint),
+    ...REUSED_MIDDLEWARE,
   });
   countRequests(client.middlewareStack, 'SFN');
   return client;
