@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { StateFile } from '../../agent/StateFile';
 
 /**
  * berth-agent with the process runtime, against a fake control plane that
@@ -530,6 +531,13 @@ describe('berth-agent, process runtime', () => {
       const runningAway = await waitFor('RUNNING', () => own.taskReport(away, 'RUNNING'));
       remember(runningLater);
       remember(runningAway);
+      // Reports are delivered at least once: one whose acknowledgement the
+      // agent has not recorded when it is killed is sent again after the
+      // restart. Kill it once both RUNNING reports are recorded as acknowledged.
+      await waitFor('the acknowledgements recorded', () => {
+        const state = new StateFile(dir).load();
+        return state !== undefined && state.reports.pending.length === 0 ? true : undefined;
+      });
 
       // Act: kill the agent; one task ends while it is away; start it again.
       first.child.kill('SIGKILL');
