@@ -61,8 +61,9 @@ const connectionSettings = (
 };
 
 /**
- * For every client but DynamoDB's document client (which refuses it): build
- * each command's middleware chain once and reuse it. The SDK otherwise
+ * For every client (DynamoDB's document commands go through the low-level
+ * client for it, `DocumentCommandSender`): build each command's middleware
+ * chain once and reuse it. The SDK otherwise
  * resolves the whole chain on every call, a tenth of what a call cost the
  * handlers in serverless-offline's profile under `e2e` (ADR 10). Nothing is
  * added to these clients' stacks after construction, which is what the cache

@@ -8,7 +8,6 @@ import {
 import {
   BatchGetCommand,
   BatchWriteCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   type NativeAttributeValue,
   QueryCommand,
@@ -20,8 +19,9 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { InvalidParameterException } from '../../domain/errors';
 import type { Page, PageRequest } from '../../domain/model';
-import { connectionSettings } from '../connections';
+import { connectionSettings, REUSED_MIDDLEWARE } from '../connections';
 import { countRequests } from '../requestCounts';
+import { DocumentCommandSender } from './DocumentCommandSender';
 
 /**
  * The one DynamoDB table of Berth, and the primitives every repository is
@@ -38,7 +38,11 @@ type Key = Record<string, string>;
 const TABLE_KEY_ATTRIBUTES = ['pk', 'sk'] as const;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
 
-/** Builds the document client once per process, with keep-alive connections. */
+/**
+ * Builds the client of the document commands once per process, with
+ * keep-alive connections and each command's middleware chain built once
+ * (`DocumentCommandSender`).
+ */
 const createDocumentClient = (options: { region: string; endpoint?: string | undefined }) => {
   const client = new DynamoDBClient({
     region: options.region,
@@ -48,9 +52,10 @@ const createDocumentClient = (options: { region: string; endpoint?: string | und
       connectionTimeout: 2_000,
       requestTimeout: 10_000,
     }),
+    ...REUSED_MIDDLEWARE,
   });
   countRequests(client.middlewareStack, 'DynamoDB');
-  return DynamoDBDocumentClient.from(client, {
+  return new DocumentCommandSender(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
 };
@@ -132,7 +137,7 @@ type TransactOutcome =
 
 class DynamoDbTable {
   constructor(
-    readonly client: DynamoDBDocumentClient,
+    readonly client: DocumentCommandSender,
     readonly tableName: string,
   ) {}
 
