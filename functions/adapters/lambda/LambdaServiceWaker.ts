@@ -130,4 +130,4 @@ class LambdaServiceWaker implements ServiceWaker {
   }
 }
 
-export { LambdaServiceWaker };
+export { LambdaServiceWaker, Sha256 };

@@ -1,11 +1,9 @@
-import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
 import { LOCAL_AUTHORIZATION } from '../../../functions/adapters/connections';
-import { LambdaServiceWaker } from '../../../functions/adapters/lambda/LambdaServiceWaker';
+import { LambdaServiceWaker, Sha256 } from '../../../functions/adapters/lambda/LambdaServiceWaker';
 
 interface Received {
   method: string;
@@ -41,26 +39,6 @@ const outwardAddress = (): string | undefined =>
   Object.values(networkInterfaces())
     .flat()
     .find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address;
-
-class Sha256 {
-  readonly #hash;
-  constructor(secret?: SourceData) {
-    this.#hash =
-      secret === undefined
-        ? createHash('sha256')
-        : createHmac(
-            'sha256',
-            typeof secret === 'string' ? secret : Buffer.from(secret as Uint8Array),
-          );
-  }
-  update(data: Uint8Array | string) {
-    this.#hash.update(data);
-  }
-  async digest() {
-    return new Uint8Array(this.#hash.digest());
-  }
-  reset() {}
-}
 
 describe('Class: LambdaServiceWaker', () => {
   const servers: Server[] = [];
