@@ -1,12 +1,13 @@
-import { createHash, createHmac } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { HttpRequest } from '@smithy/core/protocols';
+import { Hash } from '@smithy/core/serde';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { Checksum, SourceData } from '@smithy/types';
+import type { HttpRequest as IHttpRequest } from '@smithy/types';
 import { logger } from '../../config/logger';
 import type { ServiceWaker } from '../../domain/ports/ServiceWaker';
-import { LOCAL_AUTHORIZATION, signingFor } from '../connections';
+import { connectionSettings } from '../connections';
 import { countRequest } from '../requestCounts';
 
 /**
@@ -20,60 +21,32 @@ import { countRequest } from '../requestCounts';
  * Why not `@aws-sdk/client-lambda`: this one REST call is all Berth asks of
  * Lambda, and that client put 73 KB (its whole schema module) into every
  * bundle that touches a task, for a tenth of each cold start (ADR 10). The
- * request is signed by the SDK's own SigV4 signer.
+ * request is signed by the SDK's own SigV4 signer and sent through the
+ * transport every client uses (`connectionSettings`).
  */
-
-/** SHA-256 (or its HMAC with a secret) over Node's crypto, as the signer wants it. */
-class Sha256 implements Checksum {
-  readonly #hash;
-
-  constructor(secret?: SourceData) {
-    this.#hash =
-      secret === undefined
-        ? createHash('sha256')
-        : createHmac(
-            'sha256',
-            typeof secret === 'string' ? secret : Buffer.from(secret as Uint8Array),
-          );
-  }
-
-  update(data: Uint8Array | string): void {
-    this.#hash.update(data);
-  }
-
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#hash.digest());
-  }
-
-  reset(): void {
-    throw new Error('Sha256.reset is not supported');
-  }
-}
 
 class LambdaServiceWaker implements ServiceWaker {
   readonly #url: URL;
-  /** Undefined toward a part of the local stack, which verifies no signature. */
-  readonly #signer: SignatureV4 | undefined;
-  readonly #agent: HttpAgent | HttpsAgent;
+  readonly #signer: { sign(request: IHttpRequest): Promise<IHttpRequest> };
+  readonly #handler: NodeHttpHandler;
 
   constructor(
     options: { region: string; endpoint?: string | undefined },
     private readonly functionName: string,
   ) {
     this.#url = new URL(options.endpoint ?? `https://lambda.${options.region}.amazonaws.com`);
+    // The same transport as every other client: keep-alive, and unsigned
+    // toward a part of the local stack (which verifies no signature).
+    const settings = connectionSettings(options.endpoint, { requestTimeout: 5_000 });
+    this.#handler = settings.requestHandler;
     this.#signer =
-      signingFor(options.endpoint).signer === undefined
-        ? new SignatureV4({
-            service: 'lambda',
-            region: options.region,
-            credentials: fromEnv(),
-            sha256: Sha256,
-          })
-        : undefined;
-    this.#agent =
-      this.#url.protocol === 'https:'
-        ? new HttpsAgent({ keepAlive: true })
-        : new HttpAgent({ keepAlive: true });
+      settings.signer ??
+      new SignatureV4({
+        service: 'lambda',
+        region: options.region,
+        credentials: fromEnv(),
+        sha256: Hash.bind(null, 'sha256'),
+      });
   }
 
   async wake(cluster: string, serviceName: string): Promise<void> {
@@ -88,46 +61,26 @@ class LambdaServiceWaker implements ServiceWaker {
   }
 
   async #invoke(body: string): Promise<number> {
-    const unsigned = {
+    const request = new HttpRequest({
       method: 'POST',
       protocol: this.#url.protocol,
       hostname: this.#url.hostname,
       ...(this.#url.port === '' ? {} : { port: Number(this.#url.port) }),
       path: `/2015-03-31/functions/${encodeURIComponent(this.functionName)}/invocations`,
-      query: {},
       headers: {
         host: this.#url.host,
         'content-type': 'application/json',
         'content-length': String(Buffer.byteLength(body)),
         'x-amz-invocation-type': 'Event',
-      } as Record<string, string>,
+      },
       body,
-    };
-    const signed = this.#signer
-      ? await this.#signer.sign(unsigned)
-      : { ...unsigned, headers: { ...unsigned.headers, authorization: LOCAL_AUTHORIZATION } };
-    const send = this.#url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const outgoing = send(
-        {
-          method: signed.method,
-          hostname: signed.hostname,
-          port: signed.port,
-          path: signed.path,
-          headers: signed.headers,
-          agent: this.#agent,
-          timeout: 5_000,
-        },
-        (response) => {
-          response.resume();
-          response.once('end', () => resolve(response.statusCode ?? 0));
-        },
-      );
-      outgoing.once('timeout', () => outgoing.destroy(new Error('Lambda did not answer in 5 s')));
-      outgoing.once('error', reject);
-      outgoing.end(body);
     });
+    const signed = new HttpRequest(await this.#signer.sign(request));
+    const { response } = await this.#handler.handle(signed);
+    // Drained, so that the keep-alive socket goes back to the pool.
+    (response.body as Readable | undefined)?.resume();
+    return response.statusCode;
   }
 }
 
-export { LambdaServiceWaker, Sha256 };
+export { LambdaServiceWaker };

@@ -1,9 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { LOCAL_AUTHORIZATION } from '../../../functions/adapters/connections';
-import { LambdaServiceWaker, Sha256 } from '../../../functions/adapters/lambda/LambdaServiceWaker';
+import { LambdaServiceWaker } from '../../../functions/adapters/lambda/LambdaServiceWaker';
 
 interface Received {
   method: string;
@@ -108,7 +109,7 @@ describe('Class: LambdaServiceWaker', () => {
         accessKeyId: 'AKIDEXAMPLE',
         secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
       },
-      sha256: Sha256,
+      sha256: Hash.bind(null, 'sha256'),
     });
     const resigned = await verifier.sign(
       {
