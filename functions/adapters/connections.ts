@@ -61,13 +61,12 @@ const connectionSettings = (
 };
 
 /**
- * For every client (DynamoDB's document commands go through the low-level
- * client for it, `DocumentCommandSender`): build each command's middleware
- * chain once and reuse it. The SDK otherwise
- * resolves the whole chain on every call, a tenth of what a call cost the
- * handlers in serverless-offline's profile under `e2e` (ADR 10). Nothing is
- * added to these clients' stacks after construction, which is what the cache
- * requires.
+ * Every Berth client builds each command's middleware chain once and reuses
+ * it (DynamoDB's document commands go through the low-level client for it,
+ * `DocumentCommandSender`). The SDK otherwise resolves the whole chain on
+ * every call, a tenth of what a call cost the handlers in serverless-offline's
+ * profile under `e2e` (ADR 10). Nothing is added to these clients' stacks
+ * after construction, which is what the cache requires.
  */
 const REUSED_MIDDLEWARE = { cacheMiddleware: true } as const;
 

@@ -20,13 +20,14 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
  */
 
 /** lib-dynamodb's description of where a command's attribute values are. */
-type KeyNodes = null | readonly unknown[] | { readonly [key: string]: KeyNodes };
+type KeyNodes = null | readonly unknown[] | NamedNodes;
+type NamedNodes = { readonly [key: string]: KeyNodes };
 
 /** What this sender reads of a document command (all public at run time). */
 interface DocumentCommandShape {
   readonly input: object;
-  readonly inputKeyNodes: KeyNodes;
-  readonly outputKeyNodes: KeyNodes;
+  readonly inputKeyNodes: NamedNodes;
+  readonly outputKeyNodes: NamedNodes;
   /** The low-level command it wraps; its class is the one sent. */
   readonly clientCommand: { readonly constructor: new (input: object) => object };
 }
@@ -48,33 +49,26 @@ const translate = (
   if (nodes === null) return convert(value);
   if (typeof value !== 'object' || value === null) return undefined;
   const keys = Object.keys(nodes);
-  if (keys.length === 0) {
-    // Every member is an attribute value.
-    return Array.isArray(value)
-      ? value
-          .filter((item) => typeof item !== 'function')
-          .map((item) => translate(item, null, convert))
-      : Object.fromEntries(
-          Object.entries(value)
-            .filter(([, item]) => typeof item !== 'function')
-            .map(([key, item]) => [key, translate(item, null, convert)])
-            .filter(([, converted]) => converted !== undefined),
-        );
+  const everyMember = keys.length === 0;
+  if (everyMember || (keys.length === 1 && keys[0] === NEXT_LEVEL)) {
+    // Each member is an attribute value (`{}`, `[]`), or is translated along the tree under `'*'`.
+    const next = everyMember ? null : ((nodes as NamedNodes)[NEXT_LEVEL] ?? null);
+    const members = Object.entries(value)
+      .filter(([, item]) => typeof item !== 'function')
+      .map(([key, item]) => [key, translate(item, next, convert)] as const);
+    if (Array.isArray(value)) return members.map(([, translated]) => translated);
+    // As lib-dynamodb: members that come out undefined are dropped for `{}` only.
+    return Object.fromEntries(
+      everyMember ? members.filter(([, translated]) => translated !== undefined) : members,
+    );
   }
-  if (keys.length === 1 && keys[0] === NEXT_LEVEL) {
-    const next = (nodes as { readonly [key: string]: KeyNodes })[NEXT_LEVEL] ?? null;
-    const members = Object.entries(value).filter(([, item]) => typeof item !== 'function');
-    return Array.isArray(value)
-      ? members.map(([, item]) => translate(item, next, convert))
-      : Object.fromEntries(members.map(([key, item]) => [key, translate(item, next, convert)]));
-  }
-  return translateMembers(value, nodes as { readonly [key: string]: KeyNodes }, convert);
+  return translateMembers(value, nodes as NamedNodes, convert);
 };
 
 /** A copy of `value` whose named members are translated along their own trees. */
 const translateMembers = (
   value: object,
-  nodes: { readonly [key: string]: KeyNodes },
+  nodes: NamedNodes,
   convert: (value: unknown) => unknown,
 ): unknown => {
   const copy = withoutFunctions(value) as Record<string, unknown>;
@@ -104,20 +98,15 @@ class DocumentCommandSender {
 
   /** As DynamoDBDocumentClient's `send`, for the document commands. */
   readonly send = (async (command: DocumentCommandShape) => {
-    const input = translateMembers(command.input, inputNodesOf(command), this.#marshall);
+    const input = translateMembers(command.input, command.inputKeyNodes, this.#marshall);
     const LowLevelCommand = command.clientCommand.constructor;
     const output = await this.#client.send(new LowLevelCommand(input as object) as never);
-    return translateMembers(output as object, outputNodesOf(command), this.#unmarshall);
+    return translateMembers(output as object, command.outputKeyNodes, this.#unmarshall);
   }) as unknown as DynamoDBDocumentClient['send'];
 
   destroy(): void {
     this.#client.destroy();
   }
 }
-
-const inputNodesOf = (command: DocumentCommandShape) =>
-  command.inputKeyNodes as { readonly [key: string]: KeyNodes };
-const outputNodesOf = (command: DocumentCommandShape) =>
-  command.outputKeyNodes as { readonly [key: string]: KeyNodes };
 
 export { DocumentCommandSender };
