@@ -89,9 +89,10 @@ class TaskLifecycle {
    * token parked on the task in the same write: the workflow then waits, with
    * no step of its own on the way to RUNNING, until a stop is asked for
    * (STOP_REQUESTED) or the task stops (STOPPED). Run again (a retried step),
-   * it parks the new token and tells the agent again.
+   * it parks the new token and tells the agent again. `created`: the task as
+   * RunTask stored it, when the workflow carries it; the first attempt writes
+   * from it instead of reading the task (a stale one only loses the race).
    */
-  /** `created`: the task as RunTask stored it, if the workflow carries it (saves a read). */
   async provision(cluster: string, id: string, token: string, created?: TaskRecord): Promise<void> {
     let immediate: string | undefined;
     // Set by the attempt that wins: only the call that handed the task over announces it.
