@@ -302,6 +302,17 @@ describe('Services through the ECS API', () => {
         s.taskDefinition === service?.taskDefinition,
       60_000,
     );
+    // The deployment's events reach the stream after its record changes, so the
+    // rollback's COMPLETED may still be on its way when the service reads it.
+    const eventNames = () =>
+      deployments.received.map((event) => (event.detail as { eventName?: string }).eventName);
+    await eventually(
+      async () => eventNames(),
+      (names) =>
+        names.lastIndexOf('SERVICE_DEPLOYMENT_COMPLETED') >
+        names.indexOf('SERVICE_DEPLOYMENT_FAILED'),
+      10_000,
+    );
     await deployments.close();
 
     // Assert: back on the first revision, with ECS's events and messages
