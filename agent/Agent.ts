@@ -32,6 +32,7 @@ import {
   type StateFile,
   type TaskState,
 } from './StateFile';
+import { type AgentCredentials, presignSocketUrl } from './signing';
 import { type ContainerReading, UsageMeter } from './usage';
 
 /**
@@ -47,6 +48,8 @@ import { type ContainerReading, UsageMeter } from './usage';
 
 interface AgentDependencies {
   readonly options: AgentOptions;
+  /** What the socket's URL is presigned with; unsigned without (a stack that checks nothing). */
+  readonly credentials?: AgentCredentials;
   readonly controlPlane: ControlPlane;
   readonly runtime: ContainerRuntime;
   readonly stateFile: StateFile;
@@ -131,6 +134,16 @@ class Agent {
         this.reporter.kick();
       },
       onDisconnected: () => this.dependencies.log(`lost the socket to ${options.wsEndpoint}`),
+      ...(this.dependencies.credentials
+        ? {
+            sign: (url: string) =>
+              presignSocketUrl(
+                url,
+                this.dependencies.credentials as AgentCredentials,
+                options.region,
+              ),
+          }
+        : {}),
     });
     this.socket.start();
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS);

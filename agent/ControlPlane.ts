@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Report } from './Reporter';
+import { type AgentCredentials, credentialsFromEnvironment } from './signing';
 
 /**
  * Everything the agent tells Berth, through the public ECS API with the AWS
@@ -40,16 +41,16 @@ const dateOf = (ms: number | undefined): Date | undefined =>
 class EcsControlPlane implements ControlPlane {
   private readonly client: ECSClient;
 
-  constructor(options: { readonly endpoint: string; readonly region: string }) {
+  constructor(options: {
+    readonly endpoint: string;
+    readonly region: string;
+    /** The agent's own key; the environment's when not given. */
+    readonly credentials?: AgentCredentials;
+  }) {
     this.client = new ECSClient({
       endpoint: options.endpoint,
       region: options.region,
-      credentials: {
-        // Letters only: DynamoDB-Local-style backends reject other characters in keys.
-        accessKeyId: process.env.AWS_ACCESS_KEY_ID || 'berth',
-        secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY || 'berth',
-        sessionToken: process.env.AWS_SESSION_TOKEN || undefined,
-      },
+      credentials: options.credentials ?? credentialsFromEnvironment(),
       // The agent retries on its own terms (for ever, in order); the SDK's retries would only add delay.
       maxAttempts: 1,
       // Without a timeout, one hung request would stall a task's reports for good.

@@ -21,6 +21,8 @@ interface ControlSocketOptions {
   readonly onDisconnected?: () => void;
   readonly log?: (line: string) => void;
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** Signs the socket's URL (a presigned query) before each connection; unsigned without. */
+  readonly sign?: (url: string) => Promise<string>;
 }
 
 const socketUrl = (endpoint: string, cluster: string, containerInstanceArn: string): string => {
@@ -87,8 +89,34 @@ class ControlSocket {
   }
 
   private connect(): void {
-    const { endpoint, cluster, containerInstanceArn, log } = this.options;
-    const socket = new WebSocket(socketUrl(endpoint, cluster, containerInstanceArn));
+    const { endpoint, cluster, containerInstanceArn, sign } = this.options;
+    const url = socketUrl(endpoint, cluster, containerInstanceArn);
+    if (!sign) {
+      this.open(url);
+      return;
+    }
+    sign(url).then(
+      (signed) => {
+        if (!this.closing) this.open(signed);
+      },
+      (error: unknown) => {
+        this.options.log?.(`could not sign the socket's URL: ${String(error)}`);
+        this.retry();
+      },
+    );
+  }
+
+  private retry(): void {
+    this.failures += 1;
+    if (this.closing) return;
+    const wait = this.delay;
+    this.delay = Math.min(this.delay * 2, this.backoff.maxMs);
+    this.reconnectTimer = setTimeout(() => this.connect(), wait);
+  }
+
+  private open(url: string): void {
+    const { endpoint, log } = this.options;
+    const socket = new WebSocket(url);
     this.socket = socket;
     socket.on('open', () => {
       this.delay = this.backoff.initialMs;
@@ -121,11 +149,7 @@ class ControlSocket {
       clearInterval(this.heartbeat);
       if (this.socket !== socket) return;
       if (this.failures === 0 && this.connectedOnce) this.options.onDisconnected?.();
-      this.failures += 1;
-      if (this.closing) return;
-      const wait = this.delay;
-      this.delay = Math.min(this.delay * 2, this.backoff.maxMs);
-      this.reconnectTimer = setTimeout(() => this.connect(), wait);
+      this.retry();
     });
   }
 }

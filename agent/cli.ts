@@ -44,6 +44,8 @@ interface AgentOptions {
   /** How often container usage is measured and sent (CloudWatch's utilization metrics); 0: never. */
   readonly metricsSeconds: number;
   readonly stopTasksOnExit: boolean;
+  /** `--credentials-file`: where the agent's access key is (else the environment's AWS_ACCESS_KEY_ID). */
+  readonly credentialsFile?: string;
 }
 
 /** A mistake on the command line: printed with the usage hint, exit status 2. */
@@ -232,6 +234,10 @@ const buildProgram = (host: HostFacts): Command =>
       '20',
     )
     .option('--stop-tasks-on-exit', 'stop every container (and report it) before exiting', false)
+    .option(
+      '--credentials-file <path>',
+      "the agent's access key, as `aws iam create-access-key` prints it (default: $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY)",
+    )
     .addHelpText('after', HELP_AFTER)
     .allowExcessArguments(false);
 
@@ -251,6 +257,7 @@ interface RawOptions {
   heartbeatSeconds: string;
   metricsSeconds: string;
   stopTasksOnExit: boolean;
+  credentialsFile?: string;
 }
 
 /**
@@ -334,6 +341,9 @@ const parseCommandLine = (
     heartbeatSeconds: positiveNumber('--heartbeat-seconds', raw.heartbeatSeconds),
     metricsSeconds: nonNegativeNumber('--metrics-seconds', raw.metricsSeconds),
     stopTasksOnExit: raw.stopTasksOnExit,
+    ...(raw.credentialsFile === undefined
+      ? {}
+      : { credentialsFile: resolve(host.cwd, raw.credentialsFile) }),
   };
 };
 

@@ -6,6 +6,7 @@ import { EcsControlPlane } from './ControlPlane';
 import { HelpShown, parseCommandLine, UsageError } from './cli';
 import { createRuntime, findDockerSocket } from './runtimes';
 import { StateFile } from './StateFile';
+import { type AgentCredentials, credentialsFromEnvironment, readCredentialsFile } from './signing';
 
 /**
  * `berth-agent` (`npm run agent -- --endpoint URL …`): parses the command
@@ -52,7 +53,21 @@ const main = async (): Promise<number> => {
     throw error;
   }
 
-  const controlPlane = new EcsControlPlane({ endpoint: options.endpoint, region: options.region });
+  let credentials: AgentCredentials;
+  try {
+    credentials =
+      options.credentialsFile === undefined
+        ? credentialsFromEnvironment()
+        : readCredentialsFile(options.credentialsFile);
+  } catch (error) {
+    process.stderr.write(`berth-agent: --credentials-file: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const controlPlane = new EcsControlPlane({
+    endpoint: options.endpoint,
+    region: options.region,
+    credentials,
+  });
   const runtime = createRuntime({
     runtime: options.runtime,
     dockerSocket: options.dockerSocket,
@@ -61,6 +76,7 @@ const main = async (): Promise<number> => {
   const stateFile = new StateFile(options.stateDir);
   const agent = new Agent({
     options,
+    credentials,
     controlPlane,
     runtime,
     stateFile,

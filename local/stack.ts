@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { findDockerSocket } from '../agent/runtimes';
+import type { AgentCredentials } from '../agent/signing';
 import { claimBuildFolder, removeAbandonedBuildFolders } from './buildFolders';
 import { startCapacityServer } from './capacity/server';
 import { ensureTables, type LocalDynamoDb, startDynamoDbLocal } from './dynamodb';
@@ -69,10 +70,36 @@ interface RunningStack {
     readonly runtime: 'docker' | 'process';
     readonly dockerSocket?: string;
   };
+  /** `sigv4` with the root key's id when requests are verified; `none` when any key works. */
+  readonly auth:
+    | { readonly mode: 'none' }
+    | { readonly mode: 'sigv4'; readonly rootAccessKeyId: string };
   /** Resolves when any part dies on its own. */
   readonly died: Promise<string>;
   stop(): Promise<void>;
 }
+
+/**
+ * Whether the stack verifies signatures (BERTH_AUTH=sigv4) and with which
+ * root key; refused at once, before any part starts, when the key is missing.
+ */
+const readAuth = (
+  environment: Record<string, string | undefined>,
+): { mode: 'none' } | { mode: 'sigv4'; root: AgentCredentials } => {
+  const mode = environment.BERTH_AUTH || 'none';
+  if (mode !== 'none' && mode !== 'sigv4') {
+    throw new Error(`BERTH_AUTH must be none or sigv4, not ${mode}`);
+  }
+  if (mode === 'none') return { mode };
+  const accessKeyId = environment.BERTH_ROOT_ACCESS_KEY_ID;
+  const secretAccessKey = environment.BERTH_ROOT_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new Error(
+      'BERTH_AUTH=sigv4 needs the root key pair: set BERTH_ROOT_ACCESS_KEY_ID and BERTH_ROOT_SECRET_ACCESS_KEY',
+    );
+  }
+  return { mode, root: { accessKeyId, secretAccessKey } };
+};
 
 class MissingJavaError extends Error {
   constructor() {
@@ -165,6 +192,7 @@ const agentMetricsSeconds = (environment: Record<string, string> | undefined): n
 
 const startLocalStack = async (options: StackOptions): Promise<RunningStack> => {
   if (!hasJava()) throw new MissingJavaError();
+  const auth = readAuth({ ...process.env, ...options.environment });
   for (const [name, port] of Object.entries(options.ports)) await assertPortFree(name, port);
   const log = options.log ?? (() => {});
   const stage = options.stage ?? 'local';
@@ -259,6 +287,8 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
       runtime: fargateRuntime.runtime,
       dockerSocket: fargateRuntime.dockerSocket,
       metricsSeconds: agentMetricsSeconds(options.environment),
+      // The hosts' agents sign with the root key: they are the stack's own.
+      ...(auth.mode === 'sigv4' ? { credentials: auth.root } : {}),
       log,
     });
     log(`Capacity host at ${capacity.url} (FARGATE tasks: ${fargateRuntime.runtime})`);
@@ -339,6 +369,10 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
       stepFunctionsEndpoint: stepFunctions.url,
       dynamoDbEndpoint: dynamo.endpoint,
       eventsEndpoint: events.url,
+      auth:
+        auth.mode === 'sigv4'
+          ? { mode: 'sigv4', rootAccessKeyId: auth.root.accessKeyId }
+          : { mode: 'none' },
       died,
       stop,
     };

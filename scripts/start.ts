@@ -56,6 +56,11 @@ const main = async () => {
   console.log(`Berth is ready at ${stack.url}`);
   console.log(`Events stream at ${stack.eventsEndpoint}/events`);
   console.log(
+    stack.auth.mode === 'sigv4'
+      ? `Requests are verified (SigV4 and IAM policies); the root key is ${stack.auth.rootAccessKeyId}`
+      : 'Requests are not verified: any access key works (BERTH_AUTH=sigv4 turns verification on)',
+  );
+  console.log(
     stack.fargateRuntime.runtime === 'docker'
       ? `FARGATE tasks run as containers through ${stack.fargateRuntime.dockerSocket}`
       : 'FARGATE tasks run as host processes (no Docker-API socket found and Podman is not installed)',

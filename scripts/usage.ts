@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { formatTable, USAGE_GROUPINGS, type UsageReport } from '../functions/domain/usage/report';
+import { signedFetch } from '../local/signedFetch';
 
 /**
  * `npm run usage`: the metered usage and cost of FARGATE tasks, as a table
@@ -51,19 +52,31 @@ const main = async () => {
   }>();
   const end = options.end ?? Date.now();
   const start = options.start ?? end - (options.since ?? UNIT_MS.h * 24);
-  const response = await fetch(options.endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': 'Berth_20261201.GetUsageReport',
+  // Signed as every AWS client signs, with the caller's key from the environment
+  // (signing name `berth`; a stack that verifies nothing accepts any key).
+  const response = await signedFetch(
+    options.endpoint,
+    {
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'Berth_20261201.GetUsageReport',
+      },
+      body: JSON.stringify({
+        startTime: start / 1000,
+        endTime: end / 1000,
+        groupBy: options.groupBy,
+        ...(options.cluster ? { cluster: options.cluster } : {}),
+      }),
     },
-    body: JSON.stringify({
-      startTime: start / 1000,
-      endTime: end / 1000,
-      groupBy: options.groupBy,
-      ...(options.cluster ? { cluster: options.cluster } : {}),
-    }),
-  });
+    {
+      service: 'berth',
+      region: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1',
+      credentials: {
+        accessKeyId: process.env.AWS_ACCESS_KEY_ID || 'berth',
+        secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY || 'berth',
+      },
+    },
+  );
   const body = (await response.json()) as Record<string, unknown>;
   if (!response.ok) {
     console.error(`${String(body.__type ?? response.status)}: ${String(body.message ?? '')}`);

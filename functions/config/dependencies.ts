@@ -9,6 +9,7 @@ import { DynamoDbAlarmRepository } from '../adapters/dynamodb/DynamoDbAlarmRepos
 import { DynamoDbCapacityProviderRepository } from '../adapters/dynamodb/DynamoDbCapacityProviderRepository';
 import { DynamoDbClusterRepository } from '../adapters/dynamodb/DynamoDbClusterRepository';
 import { DynamoDbContainerInstanceRepository } from '../adapters/dynamodb/DynamoDbContainerInstanceRepository';
+import { DynamoDbIdentityRepository } from '../adapters/dynamodb/DynamoDbIdentityRepository';
 import { DynamoDbMetricStore } from '../adapters/dynamodb/DynamoDbMetricStore';
 import { DynamoDbScalingRepository } from '../adapters/dynamodb/DynamoDbScalingRepository';
 import { DynamoDbServiceRepository } from '../adapters/dynamodb/DynamoDbServiceRepository';
@@ -17,6 +18,8 @@ import { DynamoDbTaskDefinitionRepository } from '../adapters/dynamodb/DynamoDbT
 import { DynamoDbTaskRepository } from '../adapters/dynamodb/DynamoDbTaskRepository';
 import { DynamoDbUsageRepository } from '../adapters/dynamodb/DynamoDbUsageRepository';
 import { EventBridgePublisher } from '../adapters/eventbridge/EventBridgePublisher';
+import { AesSecretSealer } from '../adapters/iam/AesSecretSealer';
+import { readRootKeyFromSecretsManager } from '../adapters/iam/SecretsManagerRootKey';
 import { LambdaServiceWaker } from '../adapters/lambda/LambdaServiceWaker';
 import {
   createStepFunctionsClient,
@@ -27,6 +30,7 @@ import { CapacityProviderService } from '../domain/capacity/CapacityProviderServ
 import { ClusterService } from '../domain/clusters/ClusterService';
 import { ContainerInstanceService } from '../domain/containerInstances/ContainerInstanceService';
 import { toPlacementInstance } from '../domain/containerInstances/placementView';
+import { IdentityService, type RootKey } from '../domain/iam/IdentityService';
 import { AlarmService } from '../domain/metrics/AlarmService';
 import { ClusterReservations } from '../domain/metrics/ClusterReservations';
 import { MetricQueries } from '../domain/metrics/MetricQueries';
@@ -90,7 +94,16 @@ interface Dependencies {
   /** ECS's CPUReservation / MemoryReservation per cluster, published by the scaling schedule. */
   readonly clusterReservations: ClusterReservations;
   readonly clock: Clock;
+  /** IAM's users, keys and policies, and who signs with a key. */
+  readonly identities: IdentityService;
 }
+
+const rootKeyOf = (config: BerthConfig) => async (): Promise<RootKey | undefined> => {
+  const source = config.rootKey;
+  if (source === undefined) return undefined;
+  if (source.kind === 'environment') return source;
+  return readRootKeyFromSecretsManager({ region: config.region, secretArn: source.secretArn });
+};
 
 const createDependencies = (config: BerthConfig): Dependencies => {
   const arns = { accountId: config.accountId, region: config.region };
@@ -232,6 +245,11 @@ const createDependencies = (config: BerthConfig): Dependencies => {
   });
   return {
     config,
+    identities: new IdentityService(new DynamoDbIdentityRepository(table), clock, {
+      accountId: config.accountId,
+      rootKey: rootKeyOf(config),
+      sealerFor: (rootSecret) => new AesSecretSealer(rootSecret),
+    }),
     instanceRepository,
     containerInstances,
     tasks,

@@ -26,6 +26,8 @@ const optionalEnv = (name: string): string | undefined => {
 };
 
 interface BerthConfig {
+  /** Under serverless-offline (the local stack), not on AWS. */
+  readonly offline: boolean;
   /** Account id written into every ARN Berth mints. */
   readonly accountId: string;
   /** Region written into every ARN Berth mints. */
@@ -83,7 +85,53 @@ interface BerthConfig {
    * `BERTH_FARGATE_PRICES` (JSON, members of FargatePrices) overrides some.
    */
   readonly fargatePrices: FargatePrices;
+  /**
+   * `sigv4`: every request is verified (SigV4) and authorized (IAM policies);
+   * always so on AWS. `none`: any key is accepted, as LocalStack does (the
+   * local default). `BERTH_AUTH`.
+   */
+  readonly auth: 'none' | 'sigv4';
+  /** Where the root key pair comes from; required with `sigv4`. */
+  readonly rootKey: RootKeySource | undefined;
 }
+
+type RootKeySource =
+  | { readonly kind: 'environment'; readonly accessKeyId: string; readonly secretAccessKey: string }
+  | { readonly kind: 'secretsManager'; readonly secretArn: string };
+
+/**
+ * On AWS signatures are always verified, whatever the environment says: a
+ * deployed Berth must not be reachable without (issue 10). Locally it is
+ * the user's choice, off by default.
+ */
+const readAuth = (offline: boolean): Pick<BerthConfig, 'auth' | 'rootKey'> => {
+  const mode = optionalEnv('BERTH_AUTH');
+  if (mode !== undefined && mode !== 'none' && mode !== 'sigv4') {
+    throw new Error(`BERTH_AUTH must be none or sigv4, not ${mode}`);
+  }
+  if (!offline && mode === 'none') {
+    throw new Error(
+      'BERTH_AUTH=none is for the local stack only: on AWS Berth verifies every request',
+    );
+  }
+  const auth = offline && mode !== 'sigv4' ? 'none' : 'sigv4';
+  const accessKeyId = optionalEnv('BERTH_ROOT_ACCESS_KEY_ID');
+  const secretAccessKey = optionalEnv('BERTH_ROOT_SECRET_ACCESS_KEY');
+  // Offline the secret's reference in serverless.yml arrives unresolved: only AWS has one.
+  const secretArn = offline ? undefined : optionalEnv('BERTH_ROOT_SECRET_ARN');
+  const rootKey: RootKeySource | undefined =
+    accessKeyId !== undefined && secretAccessKey !== undefined
+      ? { kind: 'environment', accessKeyId, secretAccessKey }
+      : secretArn !== undefined
+        ? { kind: 'secretsManager', secretArn }
+        : undefined;
+  if (auth === 'sigv4' && rootKey === undefined) {
+    throw new Error(
+      'BERTH_AUTH=sigv4 needs a root key: BERTH_ROOT_ACCESS_KEY_ID and BERTH_ROOT_SECRET_ACCESS_KEY (or BERTH_ROOT_SECRET_ARN on AWS)',
+    );
+  }
+  return { auth, rootKey };
+};
 
 /** The state machines of `statemachines/`, by the `name` they carry in serverless.yml. */
 const STATE_MACHINES = {
@@ -101,6 +149,7 @@ const loadConfig = (): BerthConfig => {
     ? `arn:aws:states:${region}:${accountId}:stateMachine:`
     : requiredEnv('BERTH_STATE_MACHINE_ARN_PREFIX');
   return {
+    offline,
     accountId,
     region,
     tableName: requiredEnv('BERTH_TABLE_NAME'),
@@ -136,8 +185,9 @@ const loadConfig = (): BerthConfig => {
       prices === undefined ? DEFAULT_FARGATE_PRICES : readPrices(prices))(
       optionalEnv('BERTH_FARGATE_PRICES'),
     ),
+    ...readAuth(offline),
   };
 };
 
-export type { BerthConfig, StateMachineName };
+export type { BerthConfig, RootKeySource, StateMachineName };
 export { loadConfig, STATE_MACHINES };

@@ -1,6 +1,11 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import { dependencies } from '../config/dependencies';
+import { arrivedRequest, authenticate } from '../api/auth/authenticate';
+import { type Dependencies, dependencies } from '../config/dependencies';
 import { logger } from '../config/logger';
+import { clusterArn, clusterNameFrom } from '../domain/arns';
+import { permission } from '../domain/iam/actions';
+import { authorize } from '../domain/iam/authorize';
+import { AccessError } from '../domain/iam/errors';
 
 /**
  * The agents' WebSocket (docs/agent-protocol.md): `$connect` ties the
@@ -16,12 +21,64 @@ type ConnectEvent = APIGatewayProxyWebsocketEventV2 & {
 
 const reply = (statusCode: number, body = ''): APIGatewayProxyResultV2 => ({ statusCode, body });
 
+/**
+ * The `$connect` request as the agent signed it: a presigned GET of the
+ * endpoint's path (`/`, or the stage's on AWS) with its query. API Gateway
+ * hands the query over decoded; SigV4's canonical query is built from the
+ * decoded pairs anyway, so encoding them again gives the same.
+ */
+const connectRequest = (event: ConnectEvent, deps: Dependencies) => {
+  const query = Object.entries(event.queryStringParameters ?? {})
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value ?? '')}`)
+    .join('&');
+  return arrivedRequest({
+    rawPath: deps.config.offline ? '/' : `/${event.requestContext.stage}`,
+    rawQueryString: query,
+    headers: (event as { headers?: Record<string, string | undefined> }).headers ?? {},
+    requestContext: { http: { method: 'GET' } },
+    isBase64Encoded: false,
+  } as unknown as Parameters<typeof arrivedRequest>[0]);
+};
+
+/**
+ * Only a signed agent allowed `ecs:Poll` on the instance (as the ECS agent's
+ * control channel is authorized) may connect for it.
+ */
+const admit = async (
+  event: ConnectEvent,
+  deps: Dependencies,
+  cluster: string,
+  reference: string,
+) => {
+  if (deps.config.auth === 'none') return;
+  const principal = await authenticate(connectRequest(event, deps), 'ecs', deps);
+  const name = clusterNameFrom(cluster);
+  const instance = reference.startsWith('arn:')
+    ? reference
+    : `arn:aws:ecs:${deps.config.region}:${deps.config.accountId}:container-instance/${name}/${reference}`;
+  await authorize(
+    principal,
+    permission('ecs:Poll', [instance], [['ecs:cluster', [clusterArn(deps.config, name)]]]),
+  );
+};
+
 const connect = async (event: ConnectEvent): Promise<APIGatewayProxyResultV2> => {
   const query = event.queryStringParameters ?? {};
   const reference = query.containerInstance;
   if (!reference) return reply(400, 'containerInstance is required');
+  const deps = dependencies();
   try {
-    const owner = await dependencies().containerInstances.connectAgent(
+    await admit(event, deps, query.cluster ?? '', reference);
+  } catch (error) {
+    if (error instanceof AccessError) {
+      logger.warn('Agent connection refused', { reason: error.message });
+      return reply(403, `${error.errorType}: ${error.message}`);
+    }
+    logger.warn('Agent connection refused', { error });
+    return reply(400, 'invalid connection parameters');
+  }
+  try {
+    const owner = await deps.containerInstances.connectAgent(
       query.cluster,
       reference,
       event.requestContext.connectionId,

@@ -6,6 +6,7 @@ import type { AgentOptions } from '../../agent/cli';
 import { safeSegment } from '../../agent/protocol';
 import { createRuntime, type RuntimeName } from '../../agent/runtimes';
 import { emptyState, StateFile } from '../../agent/StateFile';
+import type { AgentCredentials } from '../../agent/signing';
 import type { ManagedHostRequest } from '../../functions/domain/ports/CapacityProvisioner';
 
 /**
@@ -38,6 +39,8 @@ interface CapacityHostOptions {
   readonly readyTimeoutMs?: number;
   /** How often the hosts' agents send container usage; 20 s as ECS samples (0: never). */
   readonly metricsSeconds?: number;
+  /** What the hosts' agents sign with (the stack's root key when it verifies signatures). */
+  readonly credentials?: AgentCredentials;
 }
 
 type HostRecord = ManagedHostRequest & { readonly stateDir: string };
@@ -75,6 +78,7 @@ class CapacityHost {
     this.#controlPlane = new EcsControlPlane({
       endpoint: options.endpoint,
       region: options.region,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
     });
     const controlPlane = this.#controlPlane;
     this.#managedControlPlane = {
@@ -210,6 +214,7 @@ class CapacityHost {
       this.options.log(`capacity ${record.instanceId.slice(0, 8)}: ${line}`);
     const agent = new Agent({
       options,
+      ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
       controlPlane: this.#managedControlPlane,
       runtime: createRuntime({
         runtime: this.options.runtime,

@@ -2,6 +2,8 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { signedFetch } from '../../local/signedFetch';
+import { ROOT_KEY } from './rootKey';
 
 /** The endpoint of the stack that the integration suite's global setup started. */
 const stackUrl = (): string => {
@@ -10,7 +12,21 @@ const stackUrl = (): string => {
   return url;
 };
 
-const credentials = { accessKeyId: 'berthtest', secretAccessKey: 'berthtest' };
+/** The stack's root key: every request to it is signed and verified. */
+const credentials = { ...ROOT_KEY };
+
+/** A raw request to the stack, signed with the root key (or `as`), for what no SDK client sends. */
+const signedPost = (
+  body: string,
+  headers: Record<string, string>,
+  service = 'ecs',
+  as: { accessKeyId: string; secretAccessKey: string } = credentials,
+): Promise<Response> =>
+  signedFetch(
+    `${stackUrl()}/`,
+    { headers, body },
+    { service, region: 'us-east-1', credentials: as },
+  );
 
 /** The real ECS client of the AWS SDK, pointed at Berth. */
 const ecsClient = (url = stackUrl()): ECSClient =>
@@ -47,6 +63,7 @@ export {
   credentials,
   ecsClient,
   lambdaClient,
+  signedPost,
   stackUrl,
   uniqueName,
 };

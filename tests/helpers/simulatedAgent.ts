@@ -4,6 +4,8 @@ import {
   SubmitTaskStateChangeCommand,
 } from '@aws-sdk/client-ecs';
 import WebSocket from 'ws';
+import { type AgentCredentials, presignSocketUrl } from '../../agent/signing';
+import { credentials } from './clients';
 
 /**
  * A stand-in for berth-agent that speaks docs/agent-protocol.md from inside
@@ -46,6 +48,8 @@ const startSimulatedAgent = async (options: {
   attributes?: Record<string, string>;
   behaviour?: Behaviour;
   connect?: boolean;
+  /** What its socket is presigned with: the root key unless said. */
+  credentials?: AgentCredentials;
 }): Promise<SimulatedAgent> => {
   const { containerInstance } = await options.ecs.send(
     new RegisterContainerInstanceCommand({
@@ -90,7 +94,11 @@ const startSimulatedAgent = async (options: {
   };
   let socket: WebSocket | undefined;
   if (options.connect !== false) {
-    const url = `${options.wsUrl}?cluster=${encodeURIComponent(options.cluster)}&containerInstance=${encodeURIComponent(arn)}`;
+    const url = await presignSocketUrl(
+      `${options.wsUrl}?cluster=${encodeURIComponent(options.cluster)}&containerInstance=${encodeURIComponent(arn)}`,
+      options.credentials ?? credentials,
+      'us-east-1',
+    );
     socket = new WebSocket(url);
     await new Promise<void>((resolve, reject) => {
       socket?.once('open', () => resolve());

@@ -18,7 +18,8 @@ import {
   UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
 import WebSocket from 'ws';
-import { ecsClient, uniqueName } from '../helpers/clients';
+import { presignSocketUrl } from '../../agent/signing';
+import { credentials, ecsClient, uniqueName } from '../helpers/clients';
 import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAgent';
 
 const ecs = ecsClient();
@@ -320,9 +321,10 @@ describe('Container instances through the ECS API', () => {
       }),
     );
     /** The HTTP status that answers the WebSocket upgrade (101 when it is accepted). */
-    const upgrade = (query: string) =>
-      new Promise<number>((resolve) => {
-        const socket = new WebSocket(`${wsUrl()}?${query}`);
+    const upgrade = async (query: string) => {
+      const url = await presignSocketUrl(`${wsUrl()}?${query}`, credentials, 'us-east-1');
+      return new Promise<number>((resolve) => {
+        const socket = new WebSocket(url);
         socket.once('open', () => {
           socket.close();
           resolve(101);
@@ -333,6 +335,7 @@ describe('Container instances through the ECS API', () => {
         });
         socket.once('error', () => resolve(0));
       });
+    };
 
     // Act
     const withoutInstance = await upgrade(`cluster=${cluster}`);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStackProcess } from '../../local/harness';
 import { preparePodman } from '../../local/podman';
+import { ROOT_KEY } from '../helpers/rootKey';
 
 /**
  * Starts the real local stack once for the whole integration suite. The
@@ -18,8 +19,15 @@ export default async function globalSetup(): Promise<void> {
     process.env.BERTH_TEST_DOCKER_SOCKET = podman.socketPath;
     (globalThis as { berthPodman?: unknown }).berthPodman = podman;
   }
+  // Agents started by tests (berth-agent processes) sign with the root key, from their environment.
+  process.env.AWS_ACCESS_KEY_ID = ROOT_KEY.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = ROOT_KEY.secretAccessKey;
   const stack = await startStackProcess({
     environment: {
+      // As deployed: every request is signed and verified, and authorized by IAM policies.
+      BERTH_AUTH: 'sigv4',
+      BERTH_ROOT_ACCESS_KEY_ID: ROOT_KEY.accessKeyId,
+      BERTH_ROOT_SECRET_ACCESS_KEY: ROOT_KEY.secretAccessKey,
       ...(podman ? { BERTH_DOCKER_SOCKET: podman.socketPath } : {}),
       BERTH_TASK_DEFINITION_CLEANUP_INTERVAL_SECONDS: '1',
       BERTH_TASK_START_TIMEOUT_SECONDS: '4',

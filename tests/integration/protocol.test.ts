@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { stackUrl } from '../helpers/clients';
+import { signedPost } from '../helpers/clients';
 
 /**
  * The wire contract, spoken raw: what the SDK would never send still gets
@@ -39,13 +39,9 @@ const OPERATIONS = [
 ];
 
 const post = async (target: string | undefined, body: string) => {
-  const response = await fetch(`${stackUrl()}/`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      ...(target ? { 'x-amz-target': target } : {}),
-    },
-    body,
+  const response = await signedPost(body, {
+    'content-type': 'application/x-amz-json-1.1',
+    ...(target ? { 'x-amz-target': target } : {}),
   });
   const text = await response.text();
   return {

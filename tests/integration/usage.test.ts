@@ -9,7 +9,7 @@ import {
   waitUntilTasksRunning,
   waitUntilTasksStopped,
 } from '@aws-sdk/client-ecs';
-import { ecsClient, stackUrl, uniqueName } from '../helpers/clients';
+import { ecsClient, signedPost, stackUrl, uniqueName } from '../helpers/clients';
 
 /**
  * Metered usage of FARGATE tasks: a task run and stopped through the ECS
@@ -24,14 +24,14 @@ const PER_VCPU_HOUR = 0.04048;
 const PER_GB_HOUR = 0.004445;
 
 const getUsageReport = async (body: Record<string, unknown>) => {
-  const response = await fetch(stackUrl(), {
-    method: 'POST',
-    headers: {
+  const response = await signedPost(
+    JSON.stringify(body),
+    {
       'content-type': 'application/x-amz-json-1.1',
       'x-amz-target': 'Berth_20261201.GetUsageReport',
     },
-    body: JSON.stringify(body),
-  });
+    'berth',
+  );
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 

@@ -91,6 +91,12 @@ class IamLimitExceededException extends IamError {
   override readonly queryStatusCode = 409;
 }
 
+/** A user that still has access keys or policies. */
+class DeleteConflictException extends IamError {
+  readonly queryErrorCode = 'DeleteConflict';
+  override readonly queryStatusCode = 409;
+}
+
 class MalformedPolicyDocumentException extends IamError {
   readonly queryErrorCode = 'MalformedPolicyDocument';
   override readonly queryStatusCode = 400;
@@ -110,6 +116,7 @@ class InvalidActionException extends IamError {
 export {
   AccessDeniedException,
   AccessError,
+  DeleteConflictException,
   EntityAlreadyExistsException,
   IamError,
   IamLimitExceededException,
