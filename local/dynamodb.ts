@@ -11,6 +11,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawnTied } from './processes';
+import { outputTail } from './supervisor';
 
 /**
  * DynamoDB Local (AWS's own jar, shipped by the npm package
@@ -61,6 +62,10 @@ interface LocalDynamoDb {
   readonly pid: number;
   /** Whether writes skip fsync (see EAT_MY_DATA). */
   readonly syncs: boolean;
+  /** Resolves when the JVM ends (its exit code or signal). */
+  readonly exited: Promise<number | string | null>;
+  /** What it printed last. */
+  lastLines(): string[];
   stop(): Promise<void>;
 }
 
@@ -104,9 +109,9 @@ const startDynamoDbLocal = async (options: {
     },
   );
   const child = tied.child;
-  let output = '';
+  const output = outputTail();
   const collect = (chunk: Buffer) => {
-    output += chunk.toString();
+    output.add(chunk);
     options.onOutput?.(chunk.toString());
   };
   child.stdout?.on('data', collect);
@@ -124,11 +129,21 @@ const startDynamoDbLocal = async (options: {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) {
-      throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${output.trim()}`);
+      throw new Error(
+        `DynamoDB Local exited with code ${child.exitCode}: ${output.lines().join('\n')}`,
+      );
     }
     try {
       await client.send(new ListTablesCommand({ Limit: 1 }));
-      return { endpoint, client, pid: child.pid ?? 0, syncs: noSync === undefined, stop };
+      return {
+        endpoint,
+        client,
+        pid: child.pid ?? 0,
+        syncs: noSync === undefined,
+        exited: tied.exited,
+        lastLines: output.lines,
+        stop,
+      };
     } catch (error) {
       if (Date.now() > deadline) {
         await stop();

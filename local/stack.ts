@@ -15,6 +15,7 @@ import { preparePodman } from './podman';
 import { spawnTied } from './processes';
 import { loadServerlessConfig } from './serverlessConfig';
 import { startStepFunctionsServer } from './stepfunctions/server';
+import { outputTail, type RunningPart, supervise } from './supervisor';
 
 /**
  * The whole of Berth on one machine, in one process tree:
@@ -56,6 +57,8 @@ interface StackOptions {
   /** Extra environment for the handlers (e.g. shorter workflow intervals in tests). */
   readonly environment?: Record<string, string>;
   readonly log?: (line: string) => void;
+  /** What the user must hear (a part died and is restarted); stderr when not given. */
+  readonly warn?: (line: string) => void;
 }
 
 interface RunningStack {
@@ -195,6 +198,7 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
   const auth = readAuth({ ...process.env, ...options.environment });
   for (const [name, port] of Object.entries(options.ports)) await assertPortFree(name, port);
   const log = options.log ?? (() => {});
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
   const stage = options.stage ?? 'local';
   const rootDir = resolve(options.rootDir);
   const config = loadServerlessConfig(rootDir, stage);
@@ -210,11 +214,19 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
   });
 
   try {
-    const dynamo: LocalDynamoDb = await startDynamoDbLocal({
-      dataDir: join(options.dataDir, 'dynamodb'),
-      port: options.ports.dynamodb,
+    // Supervised: a DynamoDB Local that dies is restarted on its data (issue 10).
+    const dynamoDb = await supervise<LocalDynamoDb>({
+      name: 'DynamoDB Local',
+      start: () =>
+        startDynamoDbLocal({
+          dataDir: join(options.dataDir, 'dynamodb'),
+          port: options.ports.dynamodb,
+        }),
+      warn,
+      giveUp: (reason) => reportDeath(reason),
     });
-    stoppers.push(dynamo.stop);
+    const dynamo = dynamoDb.current();
+    stoppers.push(() => dynamoDb.stop());
     await ensureTables(dynamo.client, config.tables, config.ttlAttributes);
     log(
       `DynamoDB Local at ${dynamo.endpoint}${dynamo.syncs ? ' (every write synced to disk; install eatmydata to skip that)' : ' (writes not fsynced: eatmydata)'}`,
@@ -300,61 +312,79 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
     const osls = join(rootDir, 'node_modules', '.bin', 'osls');
     // BERTH_CPU_PROFILE_DIR: serverless-offline writes a V8 CPU profile there when it stops.
     const profileDir = process.env.BERTH_CPU_PROFILE_DIR;
-    const tied = spawnTied(
-      profileDir ? process.execPath : osls,
-      [
-        ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, osls] : []),
-        'offline',
-        'start',
-        '--stage',
-        stage,
-        ...(process.env.BERTH_OFFLINE_DEBUG ? ['--debug', '*'] : []),
-      ],
-      {
-        cwd: rootDir,
-        env: {
-          ...process.env,
-          ...options.environment,
-          TZ: 'UTC',
-          BERTH_ESBUILD_WORK_FOLDER: join('.berth', `esbuild-${options.ports.http}`),
-          BERTH_HTTP_PORT: String(options.ports.http),
-          BERTH_LAMBDA_PORT: String(options.ports.lambda),
-          BERTH_WEBSOCKET_PORT: String(options.ports.websocket),
-          BERTH_DYNAMODB_ENDPOINT: dynamo.endpoint,
-          BERTH_SFN_ENDPOINT: stepFunctions.url,
-          BERTH_EVENTS_ENDPOINT: events.url,
-          BERTH_CAPACITY_PORT: String(options.ports.capacity),
-          BERTH_ACCOUNT_ID: accountId,
-          BERTH_REGION: region,
-          AWS_ACCESS_KEY_ID: 'berth',
-          AWS_SECRET_ACCESS_KEY: 'berth',
-          AWS_REGION: region,
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          SLS_TELEMETRY_DISABLED: '1',
-          SLS_NOTIFICATIONS_MODE: 'off',
-          // Two notice lines per request cost serverless-offline a tenth of its
-          // CPU under load; unless someone reads them, only warnings are written.
-          SLS_LOG_LEVEL: options.log ? 'notice' : 'warning',
+    const url = `http://127.0.0.1:${options.ports.http}`;
+    const startOffline = async (): Promise<RunningPart> => {
+      const tied = spawnTied(
+        profileDir ? process.execPath : osls,
+        [
+          ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, osls] : []),
+          'offline',
+          'start',
+          '--stage',
+          stage,
+          ...(process.env.BERTH_OFFLINE_DEBUG ? ['--debug', '*'] : []),
+        ],
+        {
+          cwd: rootDir,
+          env: {
+            ...process.env,
+            ...options.environment,
+            TZ: 'UTC',
+            BERTH_ESBUILD_WORK_FOLDER: join('.berth', `esbuild-${options.ports.http}`),
+            BERTH_HTTP_PORT: String(options.ports.http),
+            BERTH_LAMBDA_PORT: String(options.ports.lambda),
+            BERTH_WEBSOCKET_PORT: String(options.ports.websocket),
+            BERTH_DYNAMODB_ENDPOINT: dynamo.endpoint,
+            BERTH_SFN_ENDPOINT: stepFunctions.url,
+            BERTH_EVENTS_ENDPOINT: events.url,
+            BERTH_CAPACITY_PORT: String(options.ports.capacity),
+            BERTH_ACCOUNT_ID: accountId,
+            BERTH_REGION: region,
+            AWS_ACCESS_KEY_ID: 'berth',
+            AWS_SECRET_ACCESS_KEY: 'berth',
+            AWS_REGION: region,
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+            SLS_TELEMETRY_DISABLED: '1',
+            SLS_NOTIFICATIONS_MODE: 'off',
+            // Two notice lines per request cost serverless-offline a tenth of its
+            // CPU under load; unless someone reads them, only warnings are written.
+            SLS_LOG_LEVEL: options.log ? 'notice' : 'warning',
+          },
         },
-      },
-    );
-    const offline = tied.child;
+      );
+      const offline = tied.child;
+      const output = outputTail();
+      // serverless-offline writes two lines per request: read them only when someone listens.
+      for (const stream of options.log ? [offline.stdout, offline.stderr] : [offline.stderr]) {
+        if (stream) {
+          createInterface({ input: stream }).on('line', (line) => {
+            output.add(`${line}\n`);
+            log(`[offline] ${line}`);
+          });
+        }
+      }
+      if (!options.log) offline.stdout?.resume();
+      try {
+        await waitForHealth(url, offline, 120_000);
+      } catch (error) {
+        await tied.stop();
+        throw error;
+      }
+      return { exited: tied.exited, lastLines: output.lines, stop: () => tied.stop() };
+    };
+    // Supervised: a serverless-offline that dies is started again (its handlers keep no state).
+    const offline = await supervise({
+      name: 'serverless-offline',
+      start: startOffline,
+      warn,
+      giveUp: (reason) => reportDeath(reason),
+    });
     stoppers.push(async () => {
-      await tied.stop();
+      await offline.stop();
       buildFolder.release();
     });
-    // serverless-offline writes two lines per request: read them only when someone listens.
-    for (const stream of options.log ? [offline.stdout, offline.stderr] : [offline.stderr]) {
-      if (stream) createInterface({ input: stream }).on('line', (line) => log(`[offline] ${line}`));
-    }
-    if (!options.log) offline.stdout?.resume();
-    offline.once('exit', (code, signal) =>
-      reportDeath(`serverless-offline exited (${code ?? signal})`),
-    );
     // Before offline stops: the hosted agents close their sockets while it still answers.
     stoppers.push(() => capacity.close());
-    const url = `http://127.0.0.1:${options.ports.http}`;
-    await waitForHealth(url, offline, 120_000);
     // FARGATE hosts that ran before a restart come back and adopt their containers.
     capacity.host.resume();
     return {

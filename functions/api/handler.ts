@@ -76,11 +76,17 @@ const dispatchJson = async (
   if (!operation || !service) {
     throw new UnknownOperationException(`Unknown operation ${target}.`);
   }
+  if (prefix === ECS_TARGET_PREFIX) deps.throttle?.take(name);
   await authorize(principal, permissionFor(service.iam, name, body, deps.config), async (arn) => {
     const tags = await deps.tagging.list(arn).catch(() => []);
     return Object.fromEntries(tags.map((tag) => [tag.key ?? '', tag.value ?? '']));
   });
-  return respond(200, await operation(body, deps), context.awsRequestId, contentTypeOf(event));
+  return respond(
+    200,
+    await operation(body, deps, principal),
+    context.awsRequestId,
+    contentTypeOf(event),
+  );
 };
 
 /** IAM's and STS's API versions, with the name their requests are signed with. */

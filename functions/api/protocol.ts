@@ -85,7 +85,12 @@ const respondWithError = (
   event?: Pick<APIGatewayProxyEventV2, 'headers'>,
 ): APIGatewayProxyStructuredResultV2 => {
   const response = respond(error.statusCode, error.toJSON(), requestId, contentTypeOf(event));
-  const queryCode = (error as EcsError & { queryErrorCode?: unknown }).queryErrorCode;
+  // Only CloudWatch (the one JSON 1.0 service here) is query-compatible: botocore
+  // would read the header on an ECS error too and name it by the Query code.
+  const queryCode =
+    contentTypeOf(event) === JSON_1_0
+      ? (error as EcsError & { queryErrorCode?: unknown }).queryErrorCode
+      : undefined;
   return {
     ...response,
     headers: {

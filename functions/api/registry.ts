@@ -1,12 +1,14 @@
 import type { Dependencies } from '../config/dependencies';
+import type { Principal } from '../domain/iam/model';
 import type { JsonObject } from '../domain/validation/shape';
 
 /**
  * An API operation: reads its members from the request body, calls the
  * domain, returns the ECS response shape. It never builds an HTTP response or
- * touches the SDK.
+ * touches the SDK. `caller` is who signed the request, already authorized for
+ * the operation; the agent APIs also check that it acts for its own instance.
  */
-type Operation = (body: JsonObject, deps: Dependencies) => Promise<object>;
+type Operation = (body: JsonObject, deps: Dependencies, caller: Principal) => Promise<object>;
 
 /** Operations by full `X-Amz-Target`. */
 type OperationRegistry = Readonly<Record<string, Operation>>;

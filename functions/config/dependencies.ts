@@ -49,6 +49,7 @@ import { TaggingService } from '../domain/tags/TaggingService';
 import { TaskDefinitionService } from '../domain/taskDefinitions/TaskDefinitionService';
 import { placeOnRecords } from '../domain/tasks/placement';
 import { createTaskServices, type TaskServices } from '../domain/tasks/TaskService';
+import { RequestThrottle } from '../domain/throttling/RequestThrottle';
 import { UsageReports } from '../domain/usage/UsageReports';
 import { type BerthConfig, loadConfig } from './environment';
 
@@ -96,6 +97,8 @@ interface Dependencies {
   readonly clock: Clock;
   /** IAM's users, keys and policies, and who signs with a key. */
   readonly identities: IdentityService;
+  /** ECS's API throttling, when on. */
+  readonly throttle: RequestThrottle | undefined;
 }
 
 const rootKeyOf = (config: BerthConfig) => async (): Promise<RootKey | undefined> => {
@@ -143,6 +146,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     clock,
     arns,
     disconnectAfterMs: config.agentDisconnectSeconds * 1000,
+    instancesPerCluster: config.quotas.containerInstancesPerCluster,
     wakeServices: async (cluster) => {
       const live = await serviceRepository.listLive(cluster);
       await Promise.all(live.map((service) => serviceWaker.wake(cluster, service.name)));
@@ -198,6 +202,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     subnets: config.subnets,
     clock,
     arns,
+    quotas: config.quotas,
   });
   const scalingRepository = new DynamoDbScalingRepository(table);
   const capacityProviderRepository = new DynamoDbCapacityProviderRepository(table);
@@ -245,6 +250,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
   });
   return {
     config,
+    throttle: config.throttling ? new RequestThrottle(() => clock.now()) : undefined,
     identities: new IdentityService(new DynamoDbIdentityRepository(table), clock, {
       accountId: config.accountId,
       rootKey: rootKeyOf(config),
@@ -284,6 +290,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
       arns,
       periodSeconds: config.scalingPeriodSeconds,
       namespace: config.metricsNamespace,
+      instancesPerCluster: config.quotas.containerInstancesPerCluster,
     }),
     taskDefinitions,
     tagging: new TaggingService({

@@ -93,7 +93,33 @@ interface BerthConfig {
   readonly auth: 'none' | 'sigv4';
   /** Where the root key pair comes from; required with `sigv4`. */
   readonly rootKey: RootKeySource | undefined;
+  /** ECS's API throttling (token buckets per category): on AWS by default, off locally. `BERTH_THROTTLING`. */
+  readonly throttling: boolean;
+  /** The service quotas that protect the control plane; ECS's defaults unless `BERTH_QUOTA_*` says. */
+  readonly quotas: Quotas;
 }
+
+interface Quotas {
+  readonly containerInstancesPerCluster: number;
+  readonly servicesPerCluster: number;
+  readonly tasksPerService: number;
+}
+
+const quota = (name: string, fallback: number): number => {
+  const text = optionalEnv(name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, not ${text}`);
+  return value;
+};
+
+const onOff = (name: string, fallback: boolean): boolean => {
+  const text = optionalEnv(name);
+  if (text === undefined) return fallback;
+  if (text !== 'on' && text !== 'off') throw new Error(`${name} must be on or off, not ${text}`);
+  return text === 'on';
+};
 
 type RootKeySource =
   | { readonly kind: 'environment'; readonly accessKeyId: string; readonly secretAccessKey: string }
@@ -186,8 +212,14 @@ const loadConfig = (): BerthConfig => {
       optionalEnv('BERTH_FARGATE_PRICES'),
     ),
     ...readAuth(offline),
+    throttling: onOff('BERTH_THROTTLING', !offline),
+    quotas: {
+      containerInstancesPerCluster: quota('BERTH_QUOTA_CONTAINER_INSTANCES_PER_CLUSTER', 5000),
+      servicesPerCluster: quota('BERTH_QUOTA_SERVICES_PER_CLUSTER', 5000),
+      tasksPerService: quota('BERTH_QUOTA_TASKS_PER_SERVICE', 5000),
+    },
   };
 };
 
-export type { BerthConfig, RootKeySource, StateMachineName };
+export type { BerthConfig, Quotas, RootKeySource, StateMachineName };
 export { loadConfig, STATE_MACHINES };

@@ -153,6 +153,11 @@ interface ContainerInstanceRecord {
    * placed on them only.
    */
   readonly capacityProviderName?: string | undefined;
+  /**
+   * The IAM user whose key registered the instance (its agent), when requests
+   * are verified: only it (or the root) may act for the instance.
+   */
+  readonly registeredBy?: string | undefined;
   readonly version: number;
 }
 

@@ -3,6 +3,7 @@ import { arrivedRequest, authenticate } from '../api/auth/authenticate';
 import { type Dependencies, dependencies } from '../config/dependencies';
 import { logger } from '../config/logger';
 import { clusterArn, clusterNameFrom } from '../domain/arns';
+import { instanceIdFrom } from '../domain/containerInstances/ContainerInstanceService';
 import { permission } from '../domain/iam/actions';
 import { authorize } from '../domain/iam/authorize';
 import { AccessError } from '../domain/iam/errors';
@@ -60,6 +61,15 @@ const admit = async (
     principal,
     permission('ecs:Poll', [instance], [['ecs:cluster', [clusterArn(deps.config, name)]]]),
   );
+  // An agent's key polls only for the instance it registered.
+  if (principal.kind === 'user') {
+    await deps.containerInstances.assertActsFor(
+      principal.arn,
+      name,
+      instanceIdFrom(reference),
+      'ecs:Poll',
+    );
+  }
 };
 
 const connect = async (event: ConnectEvent): Promise<APIGatewayProxyResultV2> => {

@@ -128,7 +128,7 @@ describe('The service scheduler under concurrent wake-ups', () => {
     await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
     const name = uniqueName('web');
     const services = new DynamoDbServiceRepository(table);
-    expect((await services.create(newService(cluster, name, 5))).outcome).toBe('created');
+    expect((await services.create(newService(cluster, name, 5), 5000)).outcome).toBe('created');
     // The new tasks show up a little later, as a read of an index may.
     const { scheduler, launched } = schedulerOver(services, { delayMs: 30 });
 
@@ -151,7 +151,7 @@ describe('The service scheduler under concurrent wake-ups', () => {
     await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
     const name = uniqueName('web');
     const services = new DynamoDbServiceRepository(table);
-    await services.create(newService(cluster, name, 3));
+    await services.create(newService(cluster, name, 3), 5000);
     const { scheduler, launched } = schedulerOver(services, { indexed: false });
 
     // Act: woken three times, one after the other
@@ -167,7 +167,7 @@ describe('The service scheduler under concurrent wake-ups', () => {
     await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
     const name = uniqueName('web');
     const services = new DynamoDbServiceRepository(table);
-    await services.create(newService(cluster, name, 2));
+    await services.create(newService(cluster, name, 2), 5000);
     expect(await services.tryLease(cluster, name, 'dead', Date.now() + 500, Date.now())).toBe(
       'acquired',
     );

@@ -204,21 +204,32 @@ describe('The local stack (npm start)', () => {
   }, 240_000);
 
   it('answers the AWS CLI (aws ecs ... --endpoint-url)', async () => {
-    const aws = async (...args: string[]) => {
+    // botocore signs as it signs for AWS, and the stack verifies it.
+    const cli = async (service: string, ...args: string[]) => {
       const { stdout } = await promisify(execFile)(
         'aws',
-        ['ecs', ...args, '--endpoint-url', stackUrl(), '--region', 'us-east-1', '--output', 'json'],
+        [
+          service,
+          ...args,
+          '--endpoint-url',
+          stackUrl(),
+          '--region',
+          'us-east-1',
+          '--output',
+          'json',
+        ],
         {
           env: {
             ...process.env,
-            AWS_ACCESS_KEY_ID: 'cli',
-            AWS_SECRET_ACCESS_KEY: 'cli',
+            AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
             AWS_PAGER: '',
           },
         },
       );
-      return JSON.parse(stdout) as Record<string, unknown>;
+      return JSON.parse(stdout || '{}') as Record<string, unknown>;
     };
+    const aws = (...args: string[]) => cli('ecs', ...args);
     const name = uniqueName('cli');
 
     const created = await aws('create-cluster', '--cluster-name', name);
@@ -236,5 +247,45 @@ describe('The local stack (npm start)', () => {
     expect(listed.clusterArns).toContain(`arn:aws:ecs:us-east-1:000000000000:cluster/${name}`);
     expect((registered.taskDefinition as { revision: number }).revision).toBe(1);
     await expect(failure).rejects.toThrow(/ClientException.*Unable to describe task definition/s);
+
+    // IAM and STS through the same endpoint, as `aws iam` and `aws sts` send them.
+    const createdUser = await cli('iam', 'create-user', '--user-name', name);
+    expect(createdUser.User).toMatchObject({
+      UserName: name,
+      Arn: `arn:aws:iam::000000000000:user/${name}`,
+    });
+    const key = (await cli('iam', 'create-access-key', '--user-name', name)).AccessKey as {
+      AccessKeyId: string;
+      SecretAccessKey: string;
+    };
+    expect(key.SecretAccessKey).toHaveLength(40);
+    await cli(
+      'iam',
+      'put-user-policy',
+      '--user-name',
+      name,
+      '--policy-name',
+      'read',
+      '--policy-document',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'ecs:List*', Resource: '*' }],
+      }),
+    );
+    const policy = await cli(
+      'iam',
+      'get-user-policy',
+      '--user-name',
+      name,
+      '--policy-name',
+      'read',
+    );
+    // botocore decodes the URL-encoded document.
+    expect(policy.PolicyDocument).toMatchObject({ Statement: [{ Action: 'ecs:List*' }] });
+    expect(await cli('sts', 'get-caller-identity')).toMatchObject({
+      Arn: 'arn:aws:iam::000000000000:root',
+    });
+    const refused = cli('iam', 'get-user', '--user-name', `${name}-nobody`);
+    await expect(refused).rejects.toThrow(/NoSuchEntity.*cannot be found/s);
   });
 });

@@ -62,7 +62,7 @@ const toItem = (record: ContainerInstanceRecord): Item => {
 class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository {
   constructor(private readonly table: DynamoDbTable) {}
 
-  async register(instance: ContainerInstanceRecord): Promise<RegisterInstanceResult> {
+  async register(instance: ContainerInstanceRecord, limit: number): Promise<RegisterInstanceResult> {
     const outcome = await this.table.transact([
       {
         Put: {
@@ -75,17 +75,25 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
         Update: {
           TableName: this.table.tableName,
           Key: clusterKey(instance.cluster),
-          ConditionExpression: '#status = :active',
+          // The quota is held by the same write that counts the instance.
+          ConditionExpression: '#status = :active AND registeredContainerInstancesCount < :limit',
           UpdateExpression:
             'SET registeredContainerInstancesCount = registeredContainerInstancesCount + :one',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': CLUSTER_STATUS.active, ':one': 1 },
+          ExpressionAttributeValues: {
+            ':active': CLUSTER_STATUS.active,
+            ':one': 1,
+            ':limit': limit,
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
     ]);
     if (outcome.outcome === 'committed') return { outcome: 'registered', instance };
     if (outcome.outcome === 'condition-failed' && outcome.failedIndexes.includes(1)) {
-      return { outcome: 'cluster-not-active' };
+      return outcome.items[1]?.status === CLUSTER_STATUS.active
+        ? { outcome: 'quota-reached' }
+        : { outcome: 'cluster-not-active' };
     }
     throw new Error(`Could not register container instance ${instance.id}`);
   }

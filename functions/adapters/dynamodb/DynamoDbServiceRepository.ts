@@ -50,11 +50,11 @@ const attributesOf = (service: ServiceRecord) => {
 class DynamoDbServiceRepository implements ServiceRepository {
   constructor(private readonly table: DynamoDbTable) {}
 
-  async create(service: ServiceRecord): Promise<CreateServiceResult> {
+  async create(service: ServiceRecord, limit: number): Promise<CreateServiceResult> {
     // A transaction conflict (the cluster's counters are written by every task
     // transition) is retried a few times, as the other repositories do.
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt += 1) {
-      const outcome = await this.#createOnce(service);
+      const outcome = await this.#createOnce(service, limit);
       if (outcome !== 'conflict') return outcome;
       const existing = await this.get(service.cluster, service.name);
       if (existing && existing.status !== 'INACTIVE')
@@ -63,7 +63,10 @@ class DynamoDbServiceRepository implements ServiceRepository {
     return { outcome: 'contended' };
   }
 
-  async #createOnce(service: ServiceRecord): Promise<CreateServiceResult | 'conflict'> {
+  async #createOnce(
+    service: ServiceRecord,
+    limit: number,
+  ): Promise<CreateServiceResult | 'conflict'> {
     const outcome = await this.table.transact([
       {
         Put: {
@@ -87,10 +90,12 @@ class DynamoDbServiceRepository implements ServiceRepository {
         Update: {
           TableName: this.table.tableName,
           Key: clusterKey(service.cluster),
-          ConditionExpression: '#status = :active',
+          // The quota is held by the same write that counts the service.
+          ConditionExpression: '#status = :active AND activeServicesCount < :limit',
           UpdateExpression: 'SET activeServicesCount = activeServicesCount + :one',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': CLUSTER_STATUS.active, ':one': 1 },
+          ExpressionAttributeValues: { ':active': CLUSTER_STATUS.active, ':one': 1, ':limit': limit },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
     ]);
@@ -100,7 +105,9 @@ class DynamoDbServiceRepository implements ServiceRepository {
     if (outcome.failedIndexes.includes(0) && stood) {
       return { outcome: 'exists', service: toRecord(stood) };
     }
-    return { outcome: 'cluster-not-active' };
+    return outcome.items[1]?.status === CLUSTER_STATUS.active
+      ? { outcome: 'quota-reached' }
+      : { outcome: 'cluster-not-active' };
   }
 
   async get(cluster: string, name: string): Promise<ServiceRecord | undefined> {

@@ -9,17 +9,23 @@ import type {
   UpdateContainerInstancesStateResponse,
 } from '@aws-sdk/client-ecs';
 import { clusterNameFrom } from '../../domain/arns';
+import type { Principal } from '../../domain/iam/model';
 import { readPageRequest } from '../../domain/validation/requests';
 import { optionalEnum, optionalString } from '../../domain/validation/shape';
 import type { Operation } from '../registry';
+
+/** The IAM user behind a call (an agent's own key); undefined for the root. */
+const userOf = (caller: Principal): string | undefined =>
+  caller.kind === 'user' ? caller.arn : undefined;
 
 /** @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterContainerInstance.html */
 
 const RegisterContainerInstance: Operation = async (
   body,
   { containerInstances },
+  caller,
 ): Promise<RegisterContainerInstanceResponse> => ({
-  containerInstance: await containerInstances.register(body),
+  containerInstance: await containerInstances.register(body, userOf(caller)),
 });
 
 const DeregisterContainerInstance: Operation = async (
@@ -95,4 +101,4 @@ const containerInstanceOperations = {
   ListAttributes,
 };
 
-export { containerInstanceOperations };
+export { containerInstanceOperations, userOf };

@@ -7,8 +7,12 @@ import type {
   SubmitContainerStateChangeResponse,
   SubmitTaskStateChangeResponse,
 } from '@aws-sdk/client-ecs';
+import type { Dependencies } from '../../config/dependencies';
+import type { Principal } from '../../domain/iam/model';
 import { readPageRequest } from '../../domain/validation/requests';
+import type { JsonObject } from '../../domain/validation/shape';
 import type { Operation } from '../registry';
+import { userOf } from './containerInstances';
 
 /** @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html */
 
@@ -29,19 +33,36 @@ const ListTasks: Operation = async (body, { tasks }): Promise<ListTasksResponse>
   return { taskArns: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
 };
 
+/** An agent's key reports only on the tasks of the instance it registered (the root on any). */
+const assertOwnTask = async (
+  body: JsonObject,
+  { tasks, containerInstances }: Dependencies,
+  caller: Principal,
+  action: string,
+): Promise<void> => {
+  const user = userOf(caller);
+  if (user === undefined) return;
+  const instance = await tasks.reports.instanceOf(body);
+  if (instance) await containerInstances.assertActsFor(user, instance.cluster, instance.id, action);
+};
+
 const SubmitTaskStateChange: Operation = async (
   body,
-  { tasks },
+  deps,
+  caller,
 ): Promise<SubmitTaskStateChangeResponse> => {
-  await tasks.reports.submitTaskStateChange(body);
+  await assertOwnTask(body, deps, caller, 'ecs:SubmitTaskStateChange');
+  await deps.tasks.reports.submitTaskStateChange(body);
   return { acknowledgment: 'ACK' };
 };
 
 const SubmitContainerStateChange: Operation = async (
   body,
-  { tasks },
+  deps,
+  caller,
 ): Promise<SubmitContainerStateChangeResponse> => {
-  await tasks.reports.submitContainerStateChange(body);
+  await assertOwnTask(body, deps, caller, 'ecs:SubmitContainerStateChange');
+  await deps.tasks.reports.submitContainerStateChange(body);
   return { acknowledgment: 'ACK' };
 };
 

@@ -61,6 +61,8 @@ interface CapacityEvaluatorDependencies {
   readonly periodSeconds: number;
   /** ECS's metrics' namespace (`AWS/ECS` locally): the reservation goes under `<it>/ManagedScaling`. */
   readonly namespace: string;
+  /** The most registered instances a cluster may have. */
+  readonly instancesPerCluster?: number;
 }
 
 /** What one evaluation of a pool did, for the schedule's log and for tests. */
@@ -238,7 +240,8 @@ class CapacityEvaluator {
   async #grow(cluster: string, provider: CapacityProviderRecord, count: number, now: number) {
     for (let index = 0; index < count; index += 1) {
       const record = this.#poolInstance(cluster, provider, now);
-      const registered = await this.#deps.instances.register(record);
+      // A pool grows only within the cluster's quota of instances, as an ASG's would register.
+      const registered = await this.#deps.instances.register(record, this.#deps.instancesPerCluster ?? 5000);
       if (registered.outcome !== 'registered') return;
       try {
         await this.#deps.capacity.provision({

@@ -6,9 +6,11 @@ import {
   AttributeLimitExceededException,
   ClientException,
   ClusterNotFoundException,
+  LimitExceededException,
   InvalidParameterException,
   TargetNotFoundException,
 } from '../errors';
+import { AccessDeniedException } from '../iam/errors';
 import {
   CONTAINER_INSTANCE_STATUS,
   type ContainerInstanceRecord,
@@ -55,6 +57,8 @@ interface ContainerInstanceServiceDependencies {
    */
   readonly wakeServices: (cluster: string) => Promise<void>;
   readonly newId?: () => string;
+  /** The most registered instances a cluster may have (ECS's quota: 5,000). */
+  readonly instancesPerCluster?: number;
 }
 
 const instanceArn = (arns: ArnContext, cluster: string, id: string): string =>
@@ -143,8 +147,13 @@ class ContainerInstanceService {
     this.#deps = deps;
   }
 
-  /** RegisterContainerInstance; with `containerInstanceArn`, the same agent registering again. */
-  async register(body: Record<string, unknown>): Promise<ContainerInstance> {
+  /**
+   * RegisterContainerInstance; with `containerInstanceArn`, the same agent
+   * registering again. `caller`: the IAM user whose key signed it (undefined
+   * for the root or when requests are not verified), which alone may act for
+   * the instance from then on.
+   */
+  async register(body: Record<string, unknown>, caller?: string): Promise<ContainerInstance> {
     const cluster = await this.#requireCluster(optionalString(body.cluster, 'cluster'));
     const resources = readResources(body.totalResources);
     const attributes = this.#withBuiltIns(readAttributes(body.attributes, 'attributes'));
@@ -157,6 +166,14 @@ class ContainerInstanceService {
     const now = this.#deps.clock.now();
     const existing = optionalString(body.containerInstanceArn, 'containerInstanceArn');
     if (existing !== undefined) {
+      if (caller !== undefined) {
+        await this.assertActsFor(
+          caller,
+          cluster,
+          instanceIdFrom(existing),
+          'ecs:RegisterContainerInstance',
+        );
+      }
       const again = await this.#deps.instances.reRegister(
         cluster,
         instanceIdFrom(existing),
@@ -182,11 +199,38 @@ class ContainerInstanceService {
       versionInfo,
       tags: validateTags(body.tags, 'tags'),
       lastSeenAt: now,
+      ...(caller === undefined ? {} : { registeredBy: caller }),
       version: 1,
     };
-    const result = await this.#deps.instances.register(record);
+    const limit = this.#deps.instancesPerCluster ?? 5000;
+    const result = await this.#deps.instances.register(record, limit);
     if (result.outcome === 'cluster-not-active') throw new ClusterNotFoundException();
+    if (result.outcome === 'quota-reached') {
+      throw new LimitExceededException(
+        `The cluster ${cluster} has reached the limit of ${limit} registered container instances.`,
+      );
+    }
     return this.#announce(result.instance);
+  }
+
+  /**
+   * An agent acts only for the instance its own key registered: the caller
+   * (an IAM user's ARN) must be the one that registered it. Instances
+   * registered by the root, or before requests were verified, belong to no
+   * user and only the root acts for them. An unknown instance passes: the
+   * operation then answers as it does for one.
+   */
+  async assertActsFor(
+    caller: string,
+    cluster: string,
+    instanceId: string,
+    action: string,
+  ): Promise<void> {
+    const instance = await this.#deps.instances.get(cluster, instanceId);
+    if (instance === undefined || instance.registeredBy === caller) return;
+    throw new AccessDeniedException(
+      `User: ${caller} is not authorized to perform: ${action} on resource: ${this.instanceArn(cluster, instanceId)} because the container instance was registered by another identity`,
+    );
   }
 
   async deregister(body: Record<string, unknown>): Promise<ContainerInstance> {

@@ -2,14 +2,16 @@ import type { ContainerInstanceRecord, Page, PageRequest } from '../model';
 
 type RegisterInstanceResult =
   | { readonly outcome: 'registered'; readonly instance: ContainerInstanceRecord }
-  | { readonly outcome: 'cluster-not-active' };
+  | { readonly outcome: 'cluster-not-active' }
+  /** The cluster has `limit` registered instances already. */
+  | { readonly outcome: 'quota-reached' };
 
 interface ContainerInstanceRepository {
   /**
    * Stores a new instance and counts it on its cluster, in one transaction
    * that also checks the cluster is ACTIVE.
    */
-  register(instance: ContainerInstanceRecord): Promise<RegisterInstanceResult>;
+  register(instance: ContainerInstanceRecord, limit: number): Promise<RegisterInstanceResult>;
   /**
    * Re-registration by the same agent: new totals and attributes, keeping
    * what its tasks hold reserved. Undefined when the instance is unknown or

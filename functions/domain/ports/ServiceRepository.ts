@@ -6,6 +6,8 @@ type CreateServiceResult =
   /** An ACTIVE or DRAINING service of that name exists (as it stands). */
   | { readonly outcome: 'exists'; readonly service: ServiceRecord }
   | { readonly outcome: 'cluster-not-active' }
+  /** The cluster has `limit` live services already. */
+  | { readonly outcome: 'quota-reached' }
   /** Other writes to the cluster kept winning: the caller may try again. */
   | { readonly outcome: 'contended' };
 
@@ -22,7 +24,7 @@ interface ListServicesQuery extends PageRequest {
  */
 interface ServiceRepository {
   /** Stores a new service and counts it in its cluster's `activeServicesCount`, atomically. */
-  create(service: ServiceRecord): Promise<CreateServiceResult>;
+  create(service: ServiceRecord, limit: number): Promise<CreateServiceResult>;
   get(cluster: string, name: string): Promise<ServiceRecord | undefined>;
   getMany(cluster: string, names: readonly string[]): Promise<ServiceRecord[]>;
   /** Names of the cluster's ACTIVE services, in name order. */

@@ -5,6 +5,7 @@ import {
   ClientException,
   ClusterNotFoundException,
   InvalidParameterException,
+  LimitExceededException,
   ServiceNotActiveException,
   ServiceNotFoundException,
 } from '../errors';
@@ -63,6 +64,8 @@ interface ServiceManagerDependencies {
   readonly subnets: readonly Subnet[];
   readonly clock: Clock;
   readonly arns: ArnContext;
+  /** ECS's quotas: services per cluster and tasks per service (5,000 each). */
+  readonly quotas?: { readonly servicesPerCluster: number; readonly tasksPerService: number };
 }
 
 const MAX_DESCRIBED = 10;
@@ -99,7 +102,7 @@ class ServiceManager {
     const schedulingStrategy =
       optionalEnum(body.schedulingStrategy, 'schedulingStrategy', ['REPLICA', 'DAEMON'] as const) ??
       'REPLICA';
-    const desired = readDesiredCount(body.desiredCount);
+    const desired = readDesiredCount(body.desiredCount, this.#deps.quotas?.tasksPerService);
     const daemon = schedulingStrategy === 'DAEMON';
     if (daemon && desired !== undefined) throw new InvalidParameterException(DAEMON_DESIRED_COUNT);
     if (daemon && body.placementStrategy !== undefined && body.placementStrategy !== null) {
@@ -180,8 +183,14 @@ class ServiceManager {
       createdAt: now,
       version: 1,
     };
-    const created = await this.#deps.services.create(service);
+    const limit = this.#deps.quotas?.servicesPerCluster ?? 5000;
+    const created = await this.#deps.services.create(service, limit);
     if (created.outcome === 'cluster-not-active') throw new ClusterNotFoundException();
+    if (created.outcome === 'quota-reached') {
+      throw new LimitExceededException(
+        `The cluster ${cluster} has reached the limit of ${limit} services.`,
+      );
+    }
     if (created.outcome === 'contended') {
       throw new ClientException('Too many concurrent requests for the cluster; try again.');
     }
@@ -201,7 +210,7 @@ class ServiceManager {
     return this.#change(cluster.name, name, async (current) => {
       if (current.status !== 'ACTIVE') throw new ServiceNotActiveException();
       const primary = current.deployments[0] as DeploymentRecord;
-      const asked = readDesiredCount(body.desiredCount);
+      const asked = readDesiredCount(body.desiredCount, this.#deps.quotas?.tasksPerService);
       if (current.schedulingStrategy === 'DAEMON' && asked !== undefined) {
         throw new InvalidParameterException(DAEMON_DESIRED_COUNT);
       }

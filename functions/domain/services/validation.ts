@@ -19,10 +19,11 @@ import type { DeploymentConfigurationRecord } from './model';
 /** The most tasks a service may ask for (ECS's quota). */
 const MAX_DESIRED_COUNT = 5_000;
 
-const readDesiredCount = (value: unknown): number | undefined => {
+/** `max`: the tasks-per-service quota (ECS's 5,000 unless configured). */
+const readDesiredCount = (value: unknown, max = MAX_DESIRED_COUNT): number | undefined => {
   const count = optionalInteger(value, 'desiredCount');
-  if (count !== undefined && (count < 0 || count > MAX_DESIRED_COUNT)) {
-    throw new InvalidParameterException(`desiredCount must be between 0 and ${MAX_DESIRED_COUNT}.`);
+  if (count !== undefined && (count < 0 || count > max)) {
+    throw new InvalidParameterException(`desiredCount must be between 0 and ${max}.`);
   }
   return count;
 };

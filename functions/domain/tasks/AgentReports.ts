@@ -43,6 +43,22 @@ class AgentReports {
   }
 
   /**
+   * The instance a report's task runs on (for the check that an agent reports
+   * only on its own tasks); undefined when the task is unknown or not placed.
+   */
+  async instanceOf(
+    body: Record<string, unknown>,
+  ): Promise<{ cluster: string; id: string } | undefined> {
+    const cluster = clusterNameFrom(optionalString(body.cluster, 'cluster'));
+    const reference = optionalString(body.task, 'task');
+    if (reference === undefined) return undefined;
+    const task = await this.#deps.tasks.get(cluster, taskIdFrom(reference));
+    return task?.containerInstanceId === undefined
+      ? undefined
+      : { cluster, id: task.containerInstanceId };
+  }
+
+  /**
    * SubmitTaskStateChange: the agent says a task is RUNNING or STOPPED.
    * Idempotent and ordered: a report that would move the task backwards is
    * acknowledged and ignored.
