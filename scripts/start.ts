@@ -74,6 +74,14 @@ const main = async () => {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // Whoever read our output is gone (a closed terminal, a parent that died):
+  // stop quietly. Left alone, every later write raised an error whose report
+  // was another write, and an orphaned stack spun a core for good.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') void shutdown(1);
+    });
+  }
   // A bug in the in-process parts (the Step Functions server) must not leave the others running.
   const crash = (error: unknown) => {
     console.error('Berth hit an unexpected error and is stopping:', error);

@@ -188,7 +188,7 @@ class ServiceManager {
     if (created.outcome === 'cluster-not-active') throw new ClusterNotFoundException();
     if (created.outcome === 'quota-reached') {
       throw new LimitExceededException(
-        `The cluster ${cluster} has reached the limit of ${limit} services.`,
+        `The cluster ${service.cluster} has reached the limit of ${limit} services.`,
       );
     }
     if (created.outcome === 'contended') {
