@@ -74,6 +74,13 @@ const main = async () => {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // The process that started us (npm, a test harness) died without stopping
+  // us: we are re-parented, and stop too, so that no orphaned stack keeps its
+  // ports and a core (seen after a test runner was killed).
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown(1);
+  }, 1_000).unref();
   // Whoever read our output is gone (a closed terminal, a parent that died):
   // stop quietly. Left alone, every later write raised an error whose report
   // was another write, and an orphaned stack spun a core for good.
