@@ -62,7 +62,10 @@ const toItem = (record: ContainerInstanceRecord): Item => {
 class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository {
   constructor(private readonly table: DynamoDbTable) {}
 
-  async register(instance: ContainerInstanceRecord, limit: number): Promise<RegisterInstanceResult> {
+  async register(
+    instance: ContainerInstanceRecord,
+    limit: number,
+  ): Promise<RegisterInstanceResult> {
     const outcome = await this.table.transact([
       {
         Put: {

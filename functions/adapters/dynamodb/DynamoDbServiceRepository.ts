@@ -94,7 +94,11 @@ class DynamoDbServiceRepository implements ServiceRepository {
           ConditionExpression: '#status = :active AND activeServicesCount < :limit',
           UpdateExpression: 'SET activeServicesCount = activeServicesCount + :one',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': CLUSTER_STATUS.active, ':one': 1, ':limit': limit },
+          ExpressionAttributeValues: {
+            ':active': CLUSTER_STATUS.active,
+            ':one': 1,
+            ':limit': limit,
+          },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },

@@ -241,7 +241,10 @@ class CapacityEvaluator {
     for (let index = 0; index < count; index += 1) {
       const record = this.#poolInstance(cluster, provider, now);
       // A pool grows only within the cluster's quota of instances, as an ASG's would register.
-      const registered = await this.#deps.instances.register(record, this.#deps.instancesPerCluster ?? 5000);
+      const registered = await this.#deps.instances.register(
+        record,
+        this.#deps.instancesPerCluster ?? 5000,
+      );
       if (registered.outcome !== 'registered') return;
       try {
         await this.#deps.capacity.provision({

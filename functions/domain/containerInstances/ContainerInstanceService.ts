@@ -6,8 +6,8 @@ import {
   AttributeLimitExceededException,
   ClientException,
   ClusterNotFoundException,
-  LimitExceededException,
   InvalidParameterException,
+  LimitExceededException,
   TargetNotFoundException,
 } from '../errors';
 import { AccessDeniedException } from '../iam/errors';
