@@ -246,6 +246,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
     settings: {
       startTimeoutSeconds: config.taskStartTimeoutSeconds,
       stoppedRetentionSeconds: 3 * 3600,
+      provisioningTasksPerCluster: config.quotas.provisioningTasksPerCluster,
     },
   });
   return {

@@ -103,6 +103,7 @@ interface Quotas {
   readonly containerInstancesPerCluster: number;
   readonly servicesPerCluster: number;
   readonly tasksPerService: number;
+  readonly provisioningTasksPerCluster: number;
 }
 
 const quota = (name: string, fallback: number): number => {
@@ -217,6 +218,7 @@ const loadConfig = (): BerthConfig => {
       containerInstancesPerCluster: quota('BERTH_QUOTA_CONTAINER_INSTANCES_PER_CLUSTER', 5000),
       servicesPerCluster: quota('BERTH_QUOTA_SERVICES_PER_CLUSTER', 5000),
       tasksPerService: quota('BERTH_QUOTA_TASKS_PER_SERVICE', 5000),
+      provisioningTasksPerCluster: quota('BERTH_QUOTA_PROVISIONING_TASKS_PER_CLUSTER', 300),
     },
   };
 };

@@ -32,6 +32,7 @@ beforeAll(async () => {
       BERTH_QUOTA_CONTAINER_INSTANCES_PER_CLUSTER: '2',
       BERTH_QUOTA_SERVICES_PER_CLUSTER: '1',
       BERTH_QUOTA_TASKS_PER_SERVICE: '3',
+      BERTH_QUOTA_PROVISIONING_TASKS_PER_CLUSTER: '2',
     },
   });
   ecs = new ECSClient({
@@ -238,6 +239,32 @@ describe('Quotas', () => {
     ).rejects.toMatchObject({
       name: 'LimitExceededException',
       message: `The cluster ${cluster} has reached the limit of 1 services.`,
+    });
+
+    const fargate = uniqueName('fargate');
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: fargate,
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [{ name: 'main', image: 'busybox' }],
+      }),
+    );
+    await expect(
+      ecs.send(
+        new RunTaskCommand({
+          cluster,
+          taskDefinition: fargate,
+          launchType: 'FARGATE',
+          count: 3,
+          networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-berth-a'] } },
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'LimitExceededException',
+      message: `The cluster ${cluster} has reached the limit of 2 tasks in PROVISIONING.`,
     });
   });
 });

@@ -103,6 +103,7 @@ class DynamoDbTaskRepository implements TaskRepository {
     tasks: TaskRecord[],
     reservations: InstanceReservation[],
     clientToken?: { token: string; fingerprint: string; expiresAt: number },
+    pendingLimit?: number,
   ): Promise<CreateTasksResult> {
     const instanceUpdates: TransactItem[] = reservations.map((reservation) => {
       const names: Record<string, string> = { '#status': 'status', '#version': 'version' };
@@ -161,10 +162,26 @@ class DynamoDbTaskRepository implements TaskRepository {
         Update: {
           TableName: this.table.tableName,
           Key: clusterKey(cluster),
-          ConditionExpression: '#status = :active',
           UpdateExpression: 'SET pendingTasksCount = pendingTasksCount + :tasks',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': CLUSTER_STATUS.active, ':tasks': tasks.length },
+          // The quota is held by the same write that counts the tasks.
+          ...(pendingLimit === undefined
+            ? {
+                ConditionExpression: '#status = :active',
+                ExpressionAttributeValues: {
+                  ':active': CLUSTER_STATUS.active,
+                  ':tasks': tasks.length,
+                },
+              }
+            : {
+                ConditionExpression: '#status = :active AND pendingTasksCount <= :room',
+                ExpressionAttributeValues: {
+                  ':active': CLUSTER_STATUS.active,
+                  ':tasks': tasks.length,
+                  ':room': pendingLimit - tasks.length,
+                },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+              }),
         },
       },
       ...(clientToken
@@ -191,7 +208,12 @@ class DynamoDbTaskRepository implements TaskRepository {
       if (outcome.outcome === 'conflict') continue;
       const failed = new Set(outcome.failedIndexes);
       const clusterIndex = reservations.length + tasks.length;
-      if (failed.has(clusterIndex)) return { outcome: 'cluster-not-active' };
+      if (failed.has(clusterIndex)) {
+        return pendingLimit !== undefined &&
+          outcome.items[clusterIndex]?.status === CLUSTER_STATUS.active
+          ? { outcome: 'pending-quota' }
+          : { outcome: 'cluster-not-active' };
+      }
       if (clientToken && failed.has(clusterIndex + 1)) return { outcome: 'token-taken' };
       return {
         outcome: 'instances-changed',

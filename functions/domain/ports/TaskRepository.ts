@@ -18,7 +18,9 @@ type CreateTasksResult =
   | { readonly outcome: 'instances-changed'; readonly instanceIds: string[] }
   | { readonly outcome: 'cluster-not-active' }
   /** The clientToken was used first by another request. */
-  | { readonly outcome: 'token-taken' };
+  | { readonly outcome: 'token-taken' }
+  /** The cluster already has `pendingLimit` tasks waiting (the PROVISIONING quota). */
+  | { readonly outcome: 'pending-quota' };
 
 interface ListTasksQuery extends PageRequest {
   readonly containerInstanceId?: string | undefined;
@@ -55,6 +57,8 @@ interface TaskRepository {
     tasks: TaskRecord[],
     reservations: InstanceReservation[],
     clientToken?: { token: string; fingerprint: string; expiresAt: number },
+    /** When given, the cluster's waiting tasks may not exceed it, these included. */
+    pendingLimit?: number,
   ): Promise<CreateTasksResult>;
   /** The tasks a clientToken created, with the fingerprint of the request that used it. */
   getClientToken(

@@ -14,6 +14,7 @@ import {
   ClusterNotFoundException,
   ConflictException,
   InvalidParameterException,
+  LimitExceededException,
 } from '../errors';
 import { TASK_DEFINITION_STATUS, type TaskDefinitionRecord } from '../model';
 import { interfaceIdentity } from '../network/subnets';
@@ -478,13 +479,20 @@ class TaskLauncher {
       Array.from({ length: count }, () => ({})),
     );
     const now = this.#deps.clock.now();
+    const pendingLimit = this.#deps.settings.provisioningTasksPerCluster ?? 300;
     const created = await this.#deps.tasks.create(
       request.cluster,
       tasks,
       [],
       clientToken && { ...clientToken, expiresAt: now + 24 * 3600 * 1000 },
+      pendingLimit,
     );
     if (created.outcome === 'cluster-not-active') throw new ClusterNotFoundException();
+    if (created.outcome === 'pending-quota') {
+      throw new LimitExceededException(
+        `The cluster ${request.cluster} has reached the limit of ${pendingLimit} tasks in PROVISIONING.`,
+      );
+    }
     if (created.outcome === 'token-taken' && clientToken) {
       const replay = await this.#replay(
         request.cluster,

@@ -61,6 +61,11 @@ interface TaskServiceDependencies {
     readonly startTimeoutSeconds: number;
     /** Kept describable this long after STOPPED (ECS: at least an hour). */
     readonly stoppedRetentionSeconds: number;
+    /**
+     * ECS's quota of tasks in PROVISIONING per cluster (300): a FARGATE launch
+     * that would take the cluster's waiting tasks past it is refused.
+     */
+    readonly provisioningTasksPerCluster?: number;
   };
 }
 

@@ -1,0 +1,111 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { readRootKeyFromSecretsManager } from '../../../functions/adapters/iam/SecretsManagerRootKey';
+import { readSignatureClaim, verifySignature } from '../../../functions/api/auth/sigv4';
+
+/** A stand-in for Secrets Manager's GetSecretValue that answers `status` and `body`. */
+const startSecretsManager = async (status: number, body: unknown) => {
+  const received: { url: string; headers: IncomingHttpHeaders; body: string }[] = [];
+  const server: Server = createServer((request, response) => {
+    let text = '';
+    request.on('data', (chunk) => {
+      text += chunk;
+    });
+    request.on('end', () => {
+      received.push({ url: request.url ?? '', headers: request.headers, body: text });
+      response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+  return { port: (server.address() as AddressInfo).port, received, server };
+};
+
+/** An address of this machine that is not loopback, so that the request is signed as on AWS. */
+const outwardAddress = (): string =>
+  Object.values(networkInterfaces())
+    .flat()
+    .find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address ?? '127.0.0.1';
+
+const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:berth-prod-root-key-AbCdEf';
+
+describe('readRootKeyFromSecretsManager', () => {
+  const servers: Server[] = [];
+  const saved = { ...process.env };
+  beforeAll(() => {
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDFUNCTION';
+    process.env.AWS_SECRET_ACCESS_KEY = 'function-secret';
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
+  });
+
+  it('reads the key pair with one GetSecretValue, signed with the function’s credentials', async () => {
+    const secretsManager = await startSecretsManager(200, {
+      ARN: SECRET,
+      SecretString: JSON.stringify({
+        accessKeyId: 'AKIABERTHROOTKEY0001',
+        secretAccessKey: 'root-secret',
+      }),
+    });
+    servers.push(secretsManager.server);
+    const host = outwardAddress();
+
+    const key = await readRootKeyFromSecretsManager({
+      region: 'eu-west-1',
+      secretArn: SECRET,
+      endpoint: `http://${host}:${secretsManager.port}`,
+    });
+
+    expect(key).toEqual({ accessKeyId: 'AKIABERTHROOTKEY0001', secretAccessKey: 'root-secret' });
+    const [got] = secretsManager.received;
+    expect(got?.headers['x-amz-target']).toBe('secretsmanager.GetSecretValue');
+    expect(JSON.parse(got?.body ?? '')).toEqual({ SecretId: SECRET });
+    // Berth's own verifier accepts what the SDK's signer made of it.
+    if (host !== '127.0.0.1') {
+      const request = {
+        method: 'POST',
+        path: got?.url ?? '/',
+        rawQuery: '',
+        headers: Object.fromEntries(
+          Object.entries(got?.headers ?? {}).map(([name, value]) => [name, String(value)]),
+        ),
+        body: Buffer.from(got?.body ?? ''),
+      };
+      const claim = readSignatureClaim(request);
+      expect(claim).toMatchObject({
+        accessKeyId: 'AKIDFUNCTION',
+        scope: { service: 'secretsmanager' },
+      });
+      expect(() =>
+        verifySignature(request, claim, 'function-secret', {
+          region: 'eu-west-1',
+          service: 'secretsmanager',
+          now: new Date(),
+        }),
+      ).not.toThrow();
+    }
+  });
+
+  it.each([
+    ['an error answer', 400, { __type: 'ResourceNotFoundException' }, /answered 400/],
+    [
+      'a secret without the key pair',
+      200,
+      { SecretString: '{"accessKeyId":"A"}' },
+      /lacks accessKeyId or secretAccessKey/,
+    ],
+  ])('fails on %s', async (_, status, body, message) => {
+    const secretsManager = await startSecretsManager(status, body);
+    servers.push(secretsManager.server);
+    await expect(
+      readRootKeyFromSecretsManager({
+        region: 'eu-west-1',
+        secretArn: SECRET,
+        endpoint: `http://127.0.0.1:${secretsManager.port}`,
+      }),
+    ).rejects.toThrow(message);
+  });
+});
