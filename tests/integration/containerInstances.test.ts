@@ -17,10 +17,9 @@ import {
   TargetNotFoundException,
   UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
-import WebSocket from 'ws';
-import { presignSocketUrl } from '../../agent/signing';
 import { credentials, ecsClient, uniqueName } from '../helpers/clients';
 import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAgent';
+import { agentUpgradeStatus } from '../helpers/sockets';
 
 const ecs = ecsClient();
 const wsUrl = () => process.env.BERTH_TEST_WS_URL ?? '';
@@ -320,22 +319,7 @@ describe('Container instances through the ECS API', () => {
         containerInstance: gone.containerInstanceArn,
       }),
     );
-    /** The HTTP status that answers the WebSocket upgrade (101 when it is accepted). */
-    const upgrade = async (query: string) => {
-      const url = await presignSocketUrl(`${wsUrl()}?${query}`, credentials, 'us-east-1');
-      return new Promise<number>((resolve) => {
-        const socket = new WebSocket(url);
-        socket.once('open', () => {
-          socket.close();
-          resolve(101);
-        });
-        socket.once('unexpected-response', (_request, response) => {
-          resolve(response.statusCode ?? 0);
-          socket.terminate();
-        });
-        socket.once('error', () => resolve(0));
-      });
-    };
+    const upgrade = (query: string) => agentUpgradeStatus(wsUrl(), query, credentials);
 
     // Act
     const withoutInstance = await upgrade(`cluster=${cluster}`);

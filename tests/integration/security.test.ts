@@ -23,10 +23,9 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import WebSocket from 'ws';
-import { presignSocketUrl } from '../../agent/signing';
 import { credentials, ecsClient, signedPost, stackUrl, uniqueName } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
+import { agentUpgradeStatus, upgradeStatus } from '../helpers/sockets';
 
 /**
  * The stack verifies every request as a deployed Berth does (the suite runs
@@ -424,26 +423,12 @@ describe('Identities and policies (IAM)', () => {
 });
 
 describe('Agents', () => {
-  /** The HTTP status of the agent socket's upgrade (101: accepted). */
-  const connectAs = async (key: Key, cluster: string, instance: string) => {
-    const url = await presignSocketUrl(
-      `${process.env.BERTH_TEST_WS_URL}?cluster=${cluster}&containerInstance=${encodeURIComponent(instance)}`,
+  const connectAs = (key: Key, cluster: string, instance: string) =>
+    agentUpgradeStatus(
+      process.env.BERTH_TEST_WS_URL ?? '',
+      `cluster=${cluster}&containerInstance=${encodeURIComponent(instance)}`,
       key,
-      'us-east-1',
     );
-    return new Promise<number>((resolve) => {
-      const socket = new WebSocket(url);
-      socket.once('open', () => {
-        socket.close();
-        resolve(101);
-      });
-      socket.once('unexpected-response', (_request, response) => {
-        resolve(response.statusCode ?? 0);
-        socket.terminate();
-      });
-      socket.once('error', () => resolve(0));
-    });
-  };
 
   it('admits an agent whose key may poll its instance, and refuses an unsigned or unallowed one', async () => {
     const cluster = uniqueName('agents');
@@ -479,17 +464,9 @@ describe('Agents', () => {
     expect(await connectAs({ ...agent.key, secretAccessKey: 'wrong' }, cluster, instance)).toBe(
       403,
     );
-    const unsigned = await new Promise<number>((resolve) => {
-      const socket = new WebSocket(
-        `${process.env.BERTH_TEST_WS_URL}?cluster=${cluster}&containerInstance=${encodeURIComponent(instance)}`,
-      );
-      socket.once('open', () => {
-        socket.close();
-        resolve(101);
-      });
-      socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
-      socket.once('error', () => resolve(0));
-    });
+    const unsigned = await upgradeStatus(
+      `${process.env.BERTH_TEST_WS_URL}?cluster=${cluster}&containerInstance=${encodeURIComponent(instance)}`,
+    );
     expect(unsigned).toBe(403);
   });
 });
