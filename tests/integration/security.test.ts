@@ -2,9 +2,13 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateClusterCommand,
   DescribeClustersCommand,
+  DescribeTasksCommand,
   ECSClient,
   ListClustersCommand,
   RegisterContainerInstanceCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  SubmitTaskStateChangeCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-ecs';
 import {
@@ -25,6 +29,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { credentials, ecsClient, signedPost, stackUrl, uniqueName } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
+import { startSimulatedAgent } from '../helpers/simulatedAgent';
 import { agentUpgradeStatus, upgradeStatus } from '../helpers/sockets';
 
 /**
@@ -422,6 +427,21 @@ describe('Identities and policies (IAM)', () => {
   });
 });
 
+/** What an agent's key needs (README: Access). */
+const AGENT_POLICY = [
+  {
+    Effect: 'Allow',
+    Action: [
+      'ecs:RegisterContainerInstance',
+      'ecs:DeregisterContainerInstance',
+      'ecs:SubmitTaskStateChange',
+      'ecs:SubmitContainerStateChange',
+      'ecs:Poll',
+    ],
+    Resource: '*',
+  },
+];
+
 describe('Agents', () => {
   const connectAs = (key: Key, cluster: string, instance: string) =>
     agentUpgradeStatus(
@@ -433,20 +453,7 @@ describe('Agents', () => {
   it('admits an agent whose key may poll its instance, and refuses an unsigned or unallowed one', async () => {
     const cluster = uniqueName('agents');
     await root.send(new CreateClusterCommand({ clusterName: cluster }));
-    const agentPolicy = [
-      {
-        Effect: 'Allow',
-        Action: [
-          'ecs:RegisterContainerInstance',
-          'ecs:DeregisterContainerInstance',
-          'ecs:SubmitTaskStateChange',
-          'ecs:SubmitContainerStateChange',
-          'ecs:Poll',
-        ],
-        Resource: '*',
-      },
-    ];
-    const agent = await userWith(agentPolicy);
+    const agent = await userWith(AGENT_POLICY);
     const { containerInstance } = await ecsAs(agent.key).send(
       new RegisterContainerInstanceCommand({
         cluster,
@@ -468,5 +475,48 @@ describe('Agents', () => {
       `${process.env.BERTH_TEST_WS_URL}?cluster=${cluster}&containerInstance=${encodeURIComponent(instance)}`,
     );
     expect(unsigned).toBe(403);
+    // Another agent's key, even one allowed to poll, is not admitted for this instance.
+    const other = await userWith(AGENT_POLICY);
+    expect(await connectAs(other.key, cluster, instance)).toBe(403);
+  });
+
+  it('takes an agent’s reports on its own tasks, and refuses another agent’s', async () => {
+    const cluster = uniqueName('reports');
+    await root.send(new CreateClusterCommand({ clusterName: cluster }));
+    const owner = await userWith(AGENT_POLICY);
+    const intruder = await userWith(AGENT_POLICY);
+    const agent = await startSimulatedAgent({
+      ecs: ecsAs(owner.key),
+      wsUrl: process.env.BERTH_TEST_WS_URL ?? '',
+      cluster,
+      credentials: owner.key,
+    });
+    const family = uniqueName('owned');
+    await root.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        containerDefinitions: [{ name: 'main', image: 'busybox', memory: 64 }],
+      }),
+    );
+    const { tasks } = await root.send(new RunTaskCommand({ cluster, taskDefinition: family }));
+    const task = tasks?.[0]?.taskArn ?? '';
+    // The owner's agent reports it RUNNING, with its own key.
+    await eventually(
+      () => root.send(new DescribeTasksCommand({ cluster, tasks: [task] })),
+      (out) => out.tasks?.[0]?.lastStatus === 'RUNNING',
+    );
+
+    const refused = await rejection(
+      ecsAs(intruder.key).send(
+        new SubmitTaskStateChangeCommand({ cluster, task, status: 'STOPPED', reason: 'forged' }),
+      ),
+    );
+    expect(refused).toMatchObject({
+      name: 'AccessDeniedException',
+      message: `User: ${intruder.arn} is not authorized to perform: ecs:SubmitTaskStateChange on resource: ${agent.containerInstanceArn} because the container instance was registered by another identity`,
+    });
+    const { tasks: after } = await root.send(new DescribeTasksCommand({ cluster, tasks: [task] }));
+    expect(after?.[0]).toMatchObject({ lastStatus: 'RUNNING', desiredStatus: 'RUNNING' });
+    await agent.close();
   });
 });
