@@ -2,7 +2,7 @@
  * esbuild plugins for serverless-esbuild (`custom.esbuild.plugins` in
  * serverless.yml). Plain CommonJS: osls requires this file itself.
  */
-const { lstatSync, symlinkSync, unlinkSync } = require('node:fs');
+const { lstatSync, readFileSync, symlinkSync, unlinkSync } = require('node:fs');
 const { basename, isAbsolute, join } = require('node:path');
 
 /**
@@ -36,5 +36,44 @@ const extensionlessHandlers = {
   },
 };
 
+/**
+ * The console's single-page app, built for the browser when the console's
+ * function is bundled and embedded in it as text (`berth-console-assets`):
+ * the function serves it, on AWS and locally alike, with nothing to upload
+ * beside the code.
+ */
+const consoleAssets = {
+  name: 'berth-console-assets',
+  setup(build) {
+    const root = join(__dirname, '..', 'console', 'src');
+    build.onResolve({ filter: /^berth-console-assets$/ }, () => ({
+      path: 'berth-console-assets',
+      namespace: 'berth-console',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'berth-console' }, async () => {
+      const esbuild = require('esbuild');
+      const app = await esbuild.build({
+        entryPoints: [join(root, 'main.ts')],
+        bundle: true,
+        write: false,
+        minify: true,
+        format: 'esm',
+        platform: 'browser',
+        target: ['chrome110', 'firefox110', 'safari16'],
+        mainFields: ['browser', 'module', 'main'],
+        legalComments: 'none',
+      });
+      const html = readFileSync(join(root, 'index.html'), 'utf8');
+      return {
+        contents: `export const appJs = ${JSON.stringify(app.outputFiles[0].text)};\nexport const indexHtml = ${JSON.stringify(html)};`,
+        loader: 'js',
+        watchFiles: [join(root, 'main.ts'), join(root, 'api.ts'), join(root, 'index.html')],
+      };
+    });
+  },
+};
+
 module.exports = (serverless) =>
-  serverless?.processedInput?.commands?.includes('offline') ? [extensionlessHandlers] : [];
+  serverless?.processedInput?.commands?.includes('offline')
+    ? [consoleAssets, extensionlessHandlers]
+    : [consoleAssets];

@@ -105,6 +105,8 @@ const startEventsServer = async (options: {
         'content-type': 'text/event-stream',
         'cache-control': 'no-cache',
         connection: 'keep-alive',
+        // The console (served by the API, another origin) follows the stream too.
+        'access-control-allow-origin': '*',
       });
       const subscriber: Subscriber = {
         response,

@@ -1,0 +1,286 @@
+import type { Cluster, ContainerInstance, Task } from '@aws-sdk/client-ecs';
+import htm from 'htm';
+import { h, render } from 'preact';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { type Api, api, type Credentials } from './api';
+
+/**
+ * Berth's console: clusters, their instances and tasks, kept live by the
+ * events stream; actions go through the public API with the user's key.
+ */
+
+const html = htm.bind(h);
+
+interface ConsoleConfig {
+  readonly region: string;
+  /** The events stream (Server-Sent Events), when the stack has one. */
+  readonly eventsUrl?: string;
+}
+
+const CREDENTIALS_KEY = 'berth-console-credentials';
+
+const savedCredentials = (): Credentials | undefined => {
+  const text = sessionStorage.getItem(CREDENTIALS_KEY);
+  return text ? (JSON.parse(text) as Credentials) : undefined;
+};
+
+const errorText = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/** `#/clusters/<name>` → the cluster's name. */
+const routeCluster = (): string | undefined => {
+  const match = /^#\/clusters\/([^/]+)$/.exec(window.location.hash);
+  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+};
+
+type Live = 'connecting' | 'live' | 'cut' | 'off';
+
+/** Follows the events stream; `onEvent` for each event, and says whether the stream is up. */
+const useEvents = (
+  url: string | undefined,
+  onEvent: (event: { detail?: { clusterArn?: string } }) => void,
+): Live => {
+  const [state, setState] = useState<Live>(url ? 'connecting' : 'off');
+  useEffect(() => {
+    if (!url) return undefined;
+    const source = new EventSource(url);
+    source.onopen = () => setState('live');
+    // EventSource reconnects by itself; the page says the stream is cut meanwhile.
+    source.onerror = () => setState('cut');
+    source.onmessage = (message) => {
+      try {
+        onEvent(JSON.parse(String(message.data)));
+      } catch {
+        // Not an event: ignored.
+      }
+    };
+    return () => source.close();
+  }, [url, onEvent]);
+  return state;
+};
+
+const Login = ({
+  region,
+  onLogin,
+}: {
+  region: string;
+  onLogin: (credentials: Credentials) => void;
+}) => {
+  const [error, setError] = useState<string>();
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const credentials: Credentials = {
+      accessKeyId: String(form.get('accessKeyId') ?? '').trim(),
+      secretAccessKey: String(form.get('secretAccessKey') ?? '').trim(),
+      region: String(form.get('region') ?? region).trim(),
+    };
+    try {
+      await api(credentials).clusters();
+      sessionStorage.setItem(CREDENTIALS_KEY, JSON.stringify(credentials));
+      onLogin(credentials);
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  };
+  return html`<main class="login">
+    <h1>Berth</h1>
+    <form onSubmit=${submit} aria-label="Sign in">
+      <label>Access key ID <input name="accessKeyId" autocomplete="username" required /></label>
+      <label>Secret access key <input name="secretAccessKey" type="password" autocomplete="current-password" required /></label>
+      <label>Region <input name="region" value=${region} required /></label>
+      <button type="submit">Sign in</button>
+      ${error ? html`<p role="alert" class="error">${error}</p>` : null}
+    </form>
+    <p class="hint">The key stays in this browser tab and is sent only to this Berth, as request signatures.</p>
+  </main>`;
+};
+
+const Clusters = ({ client }: { client: Api }) => {
+  const [clusters, setClusters] = useState<Cluster[]>();
+  const [error, setError] = useState<string>();
+  const load = useCallback(() => {
+    client.clusters().then(setClusters, (caught) => setError(errorText(caught)));
+  }, [client]);
+  useEffect(load, [load]);
+  return html`<section aria-labelledby="clusters-title">
+    <h2 id="clusters-title">Clusters</h2>
+    ${error ? html`<p role="alert" class="error">${error}</p>` : null}
+    <table>
+      <thead><tr><th>Name</th><th>Status</th><th>Instances</th><th>Running</th><th>Pending</th><th>Services</th></tr></thead>
+      <tbody>
+        ${(clusters ?? []).map(
+          (cluster) => html`<tr>
+            <td><a href=${`#/clusters/${encodeURIComponent(cluster.clusterName ?? '')}`}>${cluster.clusterName}</a></td>
+            <td>${cluster.status}</td>
+            <td>${cluster.registeredContainerInstancesCount}</td>
+            <td>${cluster.runningTasksCount}</td>
+            <td>${cluster.pendingTasksCount}</td>
+            <td>${cluster.activeServicesCount}</td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>
+  </section>`;
+};
+
+const resource = (list: ContainerInstance['registeredResources'], name: string): number =>
+  list?.find((item) => item.name === name)?.integerValue ?? 0;
+
+/** Used of total as a bar, with the figures in text (colour is never the only signal). */
+const Bar = ({ label, used, total }: { label: string; used: number; total: number }) =>
+  html`<div class="bar">
+    <span>${label} ${used} / ${total}</span>
+    <meter min="0" max=${total} value=${used} aria-label=${`${label} used`}></meter>
+  </div>`;
+
+const exitCodes = (task: Task): string =>
+  (task.containers ?? [])
+    .filter((container) => container.exitCode !== undefined)
+    .map((container) => `${container.name}: ${container.exitCode}`)
+    .join(', ');
+
+const ClusterPage = ({ client, name, live }: { client: Api; name: string; live: number }) => {
+  const [instances, setInstances] = useState<ContainerInstance[]>([]);
+  const [tasks, setTasks] = useState<Task[]>([]);
+  const [families, setFamilies] = useState<string[]>([]);
+  const [error, setError] = useState<string>();
+  const load = useCallback(() => {
+    Promise.all([client.instances(name), client.tasks(name)]).then(
+      ([nextInstances, nextTasks]) => {
+        setInstances(nextInstances);
+        setTasks(nextTasks);
+      },
+      (caught) => setError(errorText(caught)),
+    );
+  }, [client, name]);
+  // `live` changes with every event of this cluster: read again.
+  useEffect(load, [load, live]);
+  useEffect(() => {
+    client.families().then(setFamilies, (caught) => setError(errorText(caught)));
+  }, [client]);
+  const act = (action: () => Promise<unknown>) => {
+    setError(undefined);
+    action().then(load, (caught) => setError(errorText(caught)));
+  };
+  const run = (event: Event) => {
+    event.preventDefault();
+    const family = String(new FormData(event.target as HTMLFormElement).get('family') ?? '');
+    act(() => client.runTask(name, family));
+  };
+  return html`<section aria-labelledby="cluster-title">
+    <p><a href="#/clusters">All clusters</a></p>
+    <h2 id="cluster-title">Cluster ${name}</h2>
+    ${error ? html`<p role="alert" class="error">${error}</p>` : null}
+    <h3>Container instances</h3>
+    <table>
+      <thead><tr><th>Instance</th><th>Status</th><th>Agent</th><th>CPU</th><th>Memory</th><th>Tasks</th><th></th></tr></thead>
+      <tbody>
+        ${instances.map((instance) => {
+          const id = instance.containerInstanceArn?.split('/').at(-1) ?? '';
+          const totalCpu = resource(instance.registeredResources, 'CPU');
+          const totalMemory = resource(instance.registeredResources, 'MEMORY');
+          return html`<tr data-instance=${id}>
+            <td><code>${id.slice(0, 12)}</code></td>
+            <td>${instance.status}</td>
+            <td>${instance.agentConnected ? 'connected' : 'not connected'}</td>
+            <td><${Bar} label="CPU" used=${totalCpu - resource(instance.remainingResources, 'CPU')} total=${totalCpu} /></td>
+            <td><${Bar} label="MiB" used=${totalMemory - resource(instance.remainingResources, 'MEMORY')} total=${totalMemory} /></td>
+            <td>${instance.runningTasksCount} running, ${instance.pendingTasksCount} pending</td>
+            <td>${
+              instance.status === 'ACTIVE'
+                ? html`<button onClick=${() => act(() => client.drain(name, instance.containerInstanceArn ?? ''))}>Drain</button>`
+                : null
+            }</td>
+          </tr>`;
+        })}
+      </tbody>
+    </table>
+    <h3>Tasks</h3>
+    <form onSubmit=${run} class="run" aria-label="Run a task">
+      <label>Task definition
+        <select name="family" required>
+          ${families.map((family) => html`<option value=${family}>${family}</option>`)}
+        </select>
+      </label>
+      <button type="submit">Run task</button>
+    </form>
+    <table>
+      <thead><tr><th>Task</th><th>Definition</th><th>Last status</th><th>Desired</th><th>Exit codes</th><th>Stopped reason</th><th></th></tr></thead>
+      <tbody>
+        ${tasks.map((task) => {
+          const id = task.taskArn?.split('/').at(-1) ?? '';
+          return html`<tr data-task=${id}>
+            <td><code>${id.slice(0, 12)}</code></td>
+            <td>${task.taskDefinitionArn?.split('/').at(-1)}</td>
+            <td class="status">${task.lastStatus}</td>
+            <td>${task.desiredStatus}</td>
+            <td class="exit">${exitCodes(task)}</td>
+            <td>${task.stoppedReason ?? ''}</td>
+            <td>${
+              task.desiredStatus === 'RUNNING'
+                ? html`<button onClick=${() => act(() => client.stopTask(name, task.taskArn ?? ''))}>Stop</button>`
+                : null
+            }</td>
+          </tr>`;
+        })}
+      </tbody>
+    </table>
+  </section>`;
+};
+
+const LIVE_TEXT: Record<Live, string> = {
+  connecting: 'Connecting to the events stream…',
+  live: 'Live: pages follow the events stream',
+  cut: 'The events stream is cut; reconnecting…',
+  off: 'No events stream: reload to see changes',
+};
+
+const App = ({ config }: { config: ConsoleConfig }) => {
+  const [credentials, setCredentials] = useState<Credentials | undefined>(savedCredentials);
+  const [cluster, setCluster] = useState<string | undefined>(routeCluster);
+  const [live, setLive] = useState(0);
+  useEffect(() => {
+    const onHash = () => setCluster(routeCluster());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const onEvent = useCallback(
+    (event: { detail?: { clusterArn?: string } }) => {
+      const arn = event.detail?.clusterArn ?? '';
+      if (cluster === undefined || arn.endsWith(`:cluster/${cluster}`)) setLive((n) => n + 1);
+    },
+    [cluster],
+  );
+  const stream = useEvents(credentials ? config.eventsUrl : undefined, onEvent);
+  const client = useMemo(() => (credentials ? api(credentials) : undefined), [credentials]);
+  if (!credentials || !client) {
+    return html`<${Login} region=${config.region} onLogin=${setCredentials} />`;
+  }
+  const signOut = () => {
+    sessionStorage.removeItem(CREDENTIALS_KEY);
+    setCredentials(undefined);
+  };
+  return html`<div>
+    <header>
+      <strong>Berth</strong>
+      <span role="status" class=${`live ${stream}`}>${LIVE_TEXT[stream]}</span>
+      <button onClick=${signOut}>Sign out</button>
+    </header>
+    <main>
+      ${
+        cluster
+          ? html`<${ClusterPage} client=${client} name=${cluster} live=${live} />`
+          : html`<${Clusters} client=${client} key=${live} />`
+      }
+    </main>
+  </div>`;
+};
+
+const start = async () => {
+  const config = (await (await fetch('/console/config.json')).json()) as ConsoleConfig;
+  const root = document.getElementById('app');
+  if (root) render(html`<${App} config=${config} />`, root);
+};
+
+void start();

@@ -1,0 +1,123 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  CreateClusterCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+} from '@aws-sdk/client-ecs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { credentials, ecsClient, stackUrl, uniqueName } from '../helpers/clients';
+import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAgent';
+
+/**
+ * The web console in a real browser (Debian's Chromium, headless): a user
+ * signs in with a key, sees a cluster and its agents, runs a task and watches
+ * it reach RUNNING without reloading, stops it and reads its exit code. The
+ * main pages' screenshots go to docs/console/.
+ */
+
+const ecs = ecsClient();
+const SCREENSHOTS = resolve(__dirname, '..', '..', 'docs', 'console');
+let browser: Browser;
+const agents: SimulatedAgent[] = [];
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium',
+    // The CI runs as root, where Chromium's sandbox cannot start.
+    args: ['--no-sandbox'],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(agents.map((agent) => agent.close()));
+  await browser?.close();
+  ecs.destroy();
+});
+
+const signIn = async (page: Page) => {
+  await page.goto(`${stackUrl()}/console`);
+  await page.getByLabel('Access key ID').fill(credentials.accessKeyId);
+  await page.getByLabel('Secret access key').fill(credentials.secretAccessKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+};
+
+describe('The web console', () => {
+  it('refuses a wrong key with the API’s own error', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stackUrl()}/console`);
+    await page.getByLabel('Access key ID').fill(credentials.accessKeyId);
+    await page.getByLabel('Secret access key').fill('not-the-secret');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(
+      /^InvalidSignatureException: The request signature we calculated does not match/,
+    );
+    await page.close();
+  });
+
+  it('shows a cluster with two agents, runs a task live to RUNNING, stops it and shows its exit code', async () => {
+    // Prepare: a cluster with two agents that run what they are given
+    const cluster = uniqueName('console');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const wsUrl = process.env.BERTH_TEST_WS_URL ?? '';
+    for (let index = 0; index < 2; index += 1) {
+      agents.push(await startSimulatedAgent({ ecs, wsUrl, cluster }));
+    }
+    const family = uniqueName('web');
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        containerDefinitions: [{ name: 'web', image: 'nginx', cpu: 256, memory: 128 }],
+      }),
+    );
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+
+    // Act + assess: the clusters page lists it with its two instances
+    await signIn(page);
+    const row = page.getByRole('row').filter({ hasText: cluster });
+    await expect(row.getByRole('cell').nth(2).textContent()).resolves.toBe('2');
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Live: pages follow the events stream' })
+      .waitFor();
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'clusters.png') });
+
+    // The cluster's page: both agents connected
+    await row.getByRole('link', { name: cluster }).click();
+    await page.getByRole('heading', { name: `Cluster ${cluster}` }).waitFor();
+    await page.locator('tr[data-instance]').nth(1).waitFor();
+    await expect(page.locator('tr[data-instance]').allTextContents()).resolves.toEqual([
+      expect.stringContaining('connected'),
+      expect.stringContaining('connected'),
+    ]);
+
+    // Run a task: it appears and reaches RUNNING with no reload (the events stream drives the page)
+    await page.getByLabel('Task definition').selectOption(family);
+    await page.getByRole('button', { name: 'Run task' }).click();
+    const task = page.locator('tr[data-task]').first();
+    await task.locator('td.status', { hasText: 'RUNNING' }).waitFor({ timeout: 20_000 });
+    await page.locator('tr[data-instance]', { hasText: 'CPU 256 / 1024' }).waitFor();
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'cluster.png') });
+
+    // Stop it: STOPPED, with the container's exit code
+    await task.getByRole('button', { name: 'Stop' }).click();
+    await task.locator('td.status', { hasText: 'STOPPED' }).waitFor({ timeout: 20_000 });
+    await expect(task.locator('td.exit').textContent()).resolves.toBe('web: 0');
+
+    // A task run elsewhere (the SDK, not this page) shows up too: the page follows the events.
+    const { tasks } = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family }));
+    const elsewhere = tasks?.[0]?.taskArn?.split('/').at(-1) ?? '';
+    await page
+      .locator(`tr[data-task="${elsewhere}"] td.status`, { hasText: 'RUNNING' })
+      .waitFor({ timeout: 20_000 });
+
+    // Narrow window: still readable (rows stack)
+    await page.setViewportSize({ width: 420, height: 800 });
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'cluster-narrow.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
