@@ -63,11 +63,18 @@ const consoleAssets = {
         mainFields: ['browser', 'module', 'main'],
         legalComments: 'none',
       });
-      const html = readFileSync(join(root, 'index.html'), 'utf8');
+      // uPlot's own stylesheet, inlined beside the page's.
+      const chartCss = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
+      const html = readFileSync(join(root, 'index.html'), 'utf8').replace(
+        '</style>',
+        `${chartCss}</style>`,
+      );
       return {
         contents: `export const appJs = ${JSON.stringify(app.outputFiles[0].text)};\nexport const indexHtml = ${JSON.stringify(html)};`,
         loader: 'js',
-        watchFiles: [join(root, 'main.ts'), join(root, 'api.ts'), join(root, 'index.html')],
+        watchFiles: ['main.ts', 'api.ts', 'services.ts', 'task.ts', 'index.html'].map((file) =>
+          join(root, file),
+        ),
       };
     });
   },

@@ -2,7 +2,9 @@ import type { Cluster, ContainerInstance, Task } from '@aws-sdk/client-ecs';
 import htm from 'htm';
 import { h, render } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { type Api, api, type Credentials } from './api';
+import { type Api, api, type Credentials, type Point } from './api';
+import { ServicePage, ServicesSection, UtilizationChart } from './services';
+import { TaskPage } from './task';
 
 /**
  * Berth's console: clusters, their instances and tasks, kept live by the
@@ -27,10 +29,21 @@ const savedCredentials = (): Credentials | undefined => {
 const errorText = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
-/** `#/clusters/<name>` → the cluster's name. */
-const routeCluster = (): string | undefined => {
-  const match = /^#\/clusters\/([^/]+)$/.exec(window.location.hash);
-  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+interface Route {
+  readonly cluster?: string;
+  readonly service?: string;
+  readonly task?: string;
+}
+
+/** `#/clusters/<name>[/services/<name> | /tasks/<id>]` → what the page shows. */
+const readRoute = (): Route => {
+  const match = /^#\/clusters\/([^/]+)(?:\/(services|tasks)\/([^/]+))?$/.exec(window.location.hash);
+  if (!match?.[1]) return {};
+  const cluster = decodeURIComponent(match[1]);
+  const item = match[3] ? decodeURIComponent(match[3]) : undefined;
+  if (match[2] === 'services') return { cluster, service: item };
+  if (match[2] === 'tasks') return { cluster, task: item };
+  return { cluster };
 };
 
 type Live = 'connecting' | 'live' | 'cut' | 'off';
@@ -144,6 +157,7 @@ const ClusterPage = ({ client, name, live }: { client: Api; name: string; live: 
   const [instances, setInstances] = useState<ContainerInstance[]>([]);
   const [tasks, setTasks] = useState<Task[]>([]);
   const [families, setFamilies] = useState<string[]>([]);
+  const [series, setSeries] = useState<Record<string, Point[]>>({});
   const [error, setError] = useState<string>();
   const load = useCallback(() => {
     Promise.all([client.instances(name), client.tasks(name)]).then(
@@ -153,6 +167,8 @@ const ClusterPage = ({ client, name, live }: { client: Api; name: string; live: 
       },
       (caught) => setError(errorText(caught)),
     );
+    // Metrics are read where Berth keeps them (its local CloudWatch endpoint); elsewhere none show.
+    client.utilization(name).then(setSeries, () => setSeries({}));
   }, [client, name]);
   // `live` changes with every event of this cluster: read again.
   useEffect(load, [load, live]);
@@ -163,6 +179,21 @@ const ClusterPage = ({ client, name, live }: { client: Api; name: string; live: 
     setError(undefined);
     action().then(load, (caught) => setError(errorText(caught)));
   };
+  const [filter, setFilter] = useState({ family: '', service: '', desired: '', last: '' });
+  const setFilterField = (field: keyof typeof filter) => (event: Event) =>
+    setFilter({ ...filter, [field]: (event.target as HTMLInputElement).value });
+  const serviceOf = (task: Task) => (task.group?.startsWith('service:') ? task.group.slice(8) : '');
+  const shown = tasks.filter(
+    (task) =>
+      (filter.family === '' ||
+        (task.taskDefinitionArn ?? '').split('/').at(-1)?.includes(filter.family)) &&
+      (filter.service === '' || serviceOf(task) === filter.service) &&
+      (filter.desired === '' || task.desiredStatus === filter.desired) &&
+      (filter.last === '' || task.lastStatus === filter.last),
+  );
+  const taskServices = [
+    ...new Set(tasks.map(serviceOf).filter((service) => service !== '')),
+  ].sort();
   const run = (event: Event) => {
     event.preventDefault();
     const family = String(new FormData(event.target as HTMLFormElement).get('family') ?? '');
@@ -196,6 +227,9 @@ const ClusterPage = ({ client, name, live }: { client: Api; name: string; live: 
         })}
       </tbody>
     </table>
+    <${ServicesSection} client=${client} cluster=${name} families=${families} live=${live} />
+    <h3>Utilization</h3>
+    <${UtilizationChart} series=${series} title=${`Cluster ${name}: CPU and memory utilization`} />
     <h3>Tasks</h3>
     <form onSubmit=${run} class="run" aria-label="Run a task">
       <label>Task definition
@@ -205,13 +239,42 @@ const ClusterPage = ({ client, name, live }: { client: Api; name: string; live: 
       </label>
       <button type="submit">Run task</button>
     </form>
+    <form class="inline filters" aria-label="Filter tasks" onSubmit=${(event: Event) => event.preventDefault()}>
+      <label>Family <input name="family" value=${filter.family} onInput=${setFilterField('family')} /></label>
+      <label>Service
+        <select name="service" onChange=${setFilterField('service')}>
+          <option value="">Any</option>
+          ${taskServices.map((service) => html`<option value=${service}>${service}</option>`)}
+        </select>
+      </label>
+      <label>Desired status
+        <select name="desired" onChange=${setFilterField('desired')}>
+          <option value="">Any</option><option>RUNNING</option><option>STOPPED</option>
+        </select>
+      </label>
+      <label>Last status
+        <select name="last" onChange=${setFilterField('last')}>
+          <option value="">Any</option>
+          ${[
+            'PROVISIONING',
+            'PENDING',
+            'ACTIVATING',
+            'RUNNING',
+            'DEACTIVATING',
+            'STOPPING',
+            'DEPROVISIONING',
+            'STOPPED',
+          ].map((status) => html`<option>${status}</option>`)}
+        </select>
+      </label>
+    </form>
     <table>
       <thead><tr><th>Task</th><th>Definition</th><th>Last status</th><th>Desired</th><th>Exit codes</th><th>Stopped reason</th><th></th></tr></thead>
       <tbody>
-        ${tasks.map((task) => {
+        ${shown.map((task) => {
           const id = task.taskArn?.split('/').at(-1) ?? '';
           return html`<tr data-task=${id}>
-            <td><code>${id.slice(0, 12)}</code></td>
+            <td><a href=${`#/clusters/${encodeURIComponent(name)}/tasks/${id}`}><code>${id.slice(0, 12)}</code></a></td>
             <td>${task.taskDefinitionArn?.split('/').at(-1)}</td>
             <td class="status">${task.lastStatus}</td>
             <td>${task.desiredStatus}</td>
@@ -238,10 +301,11 @@ const LIVE_TEXT: Record<Live, string> = {
 
 const App = ({ config }: { config: ConsoleConfig }) => {
   const [credentials, setCredentials] = useState<Credentials | undefined>(savedCredentials);
-  const [cluster, setCluster] = useState<string | undefined>(routeCluster);
+  const [route, setRoute] = useState<Route>(readRoute);
+  const cluster = route.cluster;
   const [live, setLive] = useState(0);
   useEffect(() => {
-    const onHash = () => setCluster(routeCluster());
+    const onHash = () => setRoute(readRoute());
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -269,9 +333,13 @@ const App = ({ config }: { config: ConsoleConfig }) => {
     </header>
     <main>
       ${
-        cluster
-          ? html`<${ClusterPage} client=${client} name=${cluster} live=${live} />`
-          : html`<${Clusters} client=${client} key=${live} />`
+        cluster && route.task
+          ? html`<${TaskPage} client=${client} cluster=${cluster} id=${route.task} live=${live} />`
+          : cluster && route.service
+            ? html`<${ServicePage} client=${client} cluster=${cluster} name=${route.service} live=${live} />`
+            : cluster
+              ? html`<${ClusterPage} client=${client} name=${cluster} live=${live} />`
+              : html`<${Clusters} client=${client} key=${live} />`
       }
     </main>
   </div>`;

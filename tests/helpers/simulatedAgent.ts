@@ -35,6 +35,8 @@ interface SimulatedAgent {
   behave(behaviour: Behaviour): void;
   /** Sends one `heartbeat` on the socket (the simulated agent sends none on its own). */
   heartbeat(): void;
+  /** Sends one `metrics` message: each task's CPU units and MiB in use (docs/agent-protocol.md §2). */
+  sendMetrics(tasks: { taskArn: string; cpu: number; memory: number }[]): void;
   close(): Promise<void>;
 }
 
@@ -133,6 +135,14 @@ const startSimulatedAgent = async (options: {
       behaviour = next;
     },
     heartbeat: () => socket?.send(JSON.stringify({ action: 'heartbeat' })),
+    sendMetrics: (tasks) =>
+      socket?.send(
+        JSON.stringify({
+          action: 'metrics',
+          timestamp: Date.now(),
+          tasks: tasks.map((task) => ({ ...task, containers: [] })),
+        }),
+      ),
     close: async () => {
       if (!socket) return;
       const closed = new Promise((resolve) => socket?.once('close', resolve));

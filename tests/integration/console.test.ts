@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   CreateClusterCommand,
+  ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
@@ -95,7 +96,10 @@ describe('The web console', () => {
     ]);
 
     // Run a task: it appears and reaches RUNNING with no reload (the events stream drives the page)
-    await page.getByLabel('Task definition').selectOption(family);
+    await page
+      .getByRole('form', { name: 'Run a task' })
+      .getByLabel('Task definition')
+      .selectOption(family);
     await page.getByRole('button', { name: 'Run task' }).click();
     const task = page.locator('tr[data-task]').first();
     await task.locator('td.status', { hasText: 'RUNNING' }).waitFor({ timeout: 20_000 });
@@ -107,12 +111,62 @@ describe('The web console', () => {
     await task.locator('td.status', { hasText: 'STOPPED' }).waitFor({ timeout: 20_000 });
     await expect(task.locator('td.exit').textContent()).resolves.toBe('web: 0');
 
+    // Filtered to stopped tasks it is the only one; its page tells its story
+    await page.getByLabel('Desired status').selectOption('STOPPED');
+    await expect(page.locator('tr[data-task]').count()).resolves.toBe(1);
+    await task.getByRole('link').click();
+    await page.locator('dd.reason', { hasText: 'Stopped from the console' }).waitFor();
+    await expect(page.locator('tr[data-container="web"] td.exit').textContent()).resolves.toBe('0');
+    await expect(page.locator('.timeline li').allTextContents()).resolves.toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/RUNNING$/),
+        expect.stringMatching(/STOPPED$/),
+      ]),
+    );
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'task.png') });
+    await page.goBack();
+    await page.getByLabel('Desired status').selectOption('');
+
     // A task run elsewhere (the SDK, not this page) shows up too: the page follows the events.
     const { tasks } = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family }));
     const elsewhere = tasks?.[0]?.taskArn?.split('/').at(-1) ?? '';
     await page
       .locator(`tr[data-task="${elsewhere}"] td.status`, { hasText: 'RUNNING' })
       .waitFor({ timeout: 20_000 });
+
+    // Create a service from the console and watch its deployment complete; then scale it to 2
+    const service = uniqueName('svc');
+    await page.getByLabel('Service name').fill(service);
+    await page
+      .getByRole('form', { name: 'Create a service' })
+      .getByLabel('Task definition')
+      .selectOption(family);
+    await page.getByRole('button', { name: 'Create service' }).click();
+    const serviceRow = page.locator(`tr[data-service="${service}"]`);
+    await serviceRow.getByText('COMPLETED: 1 of 1 running').waitFor({ timeout: 30_000 });
+    await serviceRow.getByLabel('Desired count').fill('2');
+    await serviceRow.getByRole('button', { name: 'Update' }).click();
+    await serviceRow.getByText('COMPLETED: 2 of 2 running').waitFor({ timeout: 30_000 });
+
+    // Its page: the deployment's bar, and a chart of the utilization its agents measured
+    const { taskArns = [] } = await ecs.send(
+      new ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'RUNNING' }),
+    );
+    for (const agent of agents) {
+      agent.sendMetrics(taskArns.map((taskArn) => ({ taskArn, cpu: 128, memory: 64 })));
+    }
+    await serviceRow.getByRole('link', { name: service }).click();
+    await page.getByRole('heading', { name: `Service ${service}` }).waitFor();
+    await page.locator('tr[data-deployment]', { hasText: 'COMPLETED: 2 of 2 running' }).waitFor();
+    const chart = page.getByRole('img', { name: /utilization: [1-9]\d* points/ });
+    for (let attempt = 0; attempt < 20 && (await chart.count()) === 0; attempt += 1) {
+      // The page reads its metrics when an event arrives or it opens: open it again.
+      await page.reload();
+      await page.waitForTimeout(500);
+    }
+    await chart.waitFor({ timeout: 5_000 });
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'service.png'), fullPage: true });
+    await page.getByRole('link', { name: `Cluster ${cluster}` }).click();
 
     // Narrow window: still readable (rows stack)
     await page.setViewportSize({ width: 420, height: 800 });

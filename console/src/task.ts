@@ -1,0 +1,100 @@
+import type { Task } from '@aws-sdk/client-ecs';
+import htm from 'htm';
+import { h } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { Api } from './api';
+
+/**
+ * One task: its containers and their exit codes, why it stopped, its network
+ * attachment (a FARGATE or awsvpc task's address), and a timeline of its
+ * state changes from its own timestamps.
+ */
+
+const html = htm.bind(h);
+
+const TIMELINE: ReadonlyArray<readonly [keyof Task, string]> = [
+  ['createdAt', 'Created (PROVISIONING)'],
+  ['connectivityAt', 'Handed to its host (PENDING)'],
+  ['pullStartedAt', 'Image pull started'],
+  ['pullStoppedAt', 'Image pull finished'],
+  ['startedAt', 'RUNNING'],
+  ['stoppingAt', 'Stopping'],
+  ['executionStoppedAt', 'Containers exited'],
+  ['stoppedAt', 'STOPPED'],
+];
+
+const timeline = (task: Task): { at: Date; label: string }[] =>
+  TIMELINE.flatMap(([field, label]) => {
+    const at = task[field];
+    return at instanceof Date ? [{ at, label }] : [];
+  }).sort((a, b) => a.at.getTime() - b.at.getTime());
+
+const TaskPage = ({
+  client,
+  cluster,
+  id,
+  live,
+}: {
+  client: Api;
+  cluster: string;
+  id: string;
+  live: number;
+}) => {
+  const [task, setTask] = useState<Task>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    client
+      .task(cluster, id)
+      .then(setTask, (caught: unknown) =>
+        setError(caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)),
+      );
+  }, [client, cluster, id, live]);
+  const attachment = task?.attachments?.find((item) => item.type === 'ElasticNetworkInterface');
+  const detail = (name: string) => attachment?.details?.find((item) => item.name === name)?.value;
+  return html`<section aria-labelledby="task-title">
+    <p><a href=${`#/clusters/${encodeURIComponent(cluster)}`}>Cluster ${cluster}</a></p>
+    <h2 id="task-title">Task ${id}</h2>
+    ${error ? html`<p role="alert" class="error">${error}</p>` : null}
+    ${
+      task
+        ? html`<dl class="facts">
+            <dt>Last status</dt><dd class="status">${task.lastStatus}</dd>
+            <dt>Desired status</dt><dd>${task.desiredStatus}</dd>
+            <dt>Task definition</dt><dd>${task.taskDefinitionArn?.split('/').at(-1)}</dd>
+            <dt>Launch type</dt><dd>${task.launchType}</dd>
+            <dt>Started by</dt><dd>${task.startedBy ?? task.group ?? ''}</dd>
+            <dt>Container instance</dt><dd><code>${task.containerInstanceArn?.split('/').at(-1) ?? '—'}</code></dd>
+            ${task.stopCode ? html`<dt>Stop code</dt><dd>${task.stopCode}</dd>` : null}
+            ${task.stoppedReason ? html`<dt>Stopped reason</dt><dd class="reason">${task.stoppedReason}</dd>` : null}
+            ${
+              attachment
+                ? html`<dt>Network</dt><dd class="network">${detail('privateIPv4Address') ?? '—'} in ${detail('subnetId') ?? '—'} (${attachment.status})</dd>`
+                : null
+            }
+          </dl>
+          <h3>Containers</h3>
+          <table>
+            <thead><tr><th>Name</th><th>Image</th><th>Last status</th><th>Exit code</th><th>Reason</th><th>Ports</th></tr></thead>
+            <tbody>
+              ${(task.containers ?? []).map(
+                (container) => html`<tr data-container=${container.name}>
+                  <td>${container.name}</td>
+                  <td>${container.image}</td>
+                  <td>${container.lastStatus}</td>
+                  <td class="exit">${container.exitCode ?? ''}</td>
+                  <td>${container.reason ?? ''}</td>
+                  <td>${(container.networkBindings ?? []).map((binding) => `${binding.hostPort}→${binding.containerPort}/${binding.protocol}`).join(', ')}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>
+          <h3>Timeline</h3>
+          <ol class="timeline">
+            ${timeline(task).map(({ at, label }) => html`<li><time>${at.toISOString()}</time> ${label}</li>`)}
+          </ol>`
+        : null
+    }
+  </section>`;
+};
+
+export { TaskPage };
