@@ -72,8 +72,8 @@ const consoleAssets = {
       return {
         contents: `export const appJs = ${JSON.stringify(app.outputFiles[0].text)};\nexport const indexHtml = ${JSON.stringify(html)};`,
         loader: 'js',
-        watchFiles: ['main.ts', 'api.ts', 'services.ts', 'task.ts', 'index.html'].map((file) =>
-          join(root, file),
+        watchFiles: ['main.ts', 'api.ts', 'services.ts', 'task.ts', 'usage.ts', 'index.html'].map(
+          (file) => join(root, file),
         ),
       };
     });

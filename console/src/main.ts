@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { type Api, api, type Credentials, type Point } from './api';
 import { ServicePage, ServicesSection, UtilizationChart } from './services';
 import { TaskPage } from './task';
+import { UsagePage } from './usage';
 
 /**
  * Berth's console: clusters, their instances and tasks, kept live by the
@@ -33,10 +34,12 @@ interface Route {
   readonly cluster?: string;
   readonly service?: string;
   readonly task?: string;
+  readonly usage?: boolean;
 }
 
 /** `#/clusters/<name>[/services/<name> | /tasks/<id>]` → what the page shows. */
 const readRoute = (): Route => {
+  if (window.location.hash === '#/usage') return { usage: true };
   const match = /^#\/clusters\/([^/]+)(?:\/(services|tasks)\/([^/]+))?$/.exec(window.location.hash);
   if (!match?.[1]) return {};
   const cluster = decodeURIComponent(match[1]);
@@ -328,18 +331,21 @@ const App = ({ config }: { config: ConsoleConfig }) => {
   return html`<div>
     <header>
       <strong>Berth</strong>
+      <nav aria-label="Main"><a href="#/clusters">Clusters</a> <a href="#/usage">Usage</a></nav>
       <span role="status" class=${`live ${stream}`}>${LIVE_TEXT[stream]}</span>
       <button onClick=${signOut}>Sign out</button>
     </header>
     <main>
       ${
-        cluster && route.task
-          ? html`<${TaskPage} client=${client} cluster=${cluster} id=${route.task} live=${live} />`
-          : cluster && route.service
-            ? html`<${ServicePage} client=${client} cluster=${cluster} name=${route.service} live=${live} />`
-            : cluster
-              ? html`<${ClusterPage} client=${client} name=${cluster} live=${live} />`
-              : html`<${Clusters} client=${client} key=${live} />`
+        route.usage
+          ? html`<${UsagePage} credentials=${credentials} />`
+          : cluster && route.task
+            ? html`<${TaskPage} client=${client} cluster=${cluster} id=${route.task} live=${live} />`
+            : cluster && route.service
+              ? html`<${ServicePage} client=${client} cluster=${cluster} name=${route.service} live=${live} />`
+              : cluster
+                ? html`<${ClusterPage} client=${client} name=${cluster} live=${live} />`
+                : html`<${Clusters} client=${client} key=${live} />`
       }
     </main>
   </div>`;

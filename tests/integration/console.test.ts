@@ -168,6 +168,18 @@ describe('The web console', () => {
     await page.screenshot({ path: resolve(SCREENSHOTS, 'service.png'), fullPage: true });
     await page.getByRole('link', { name: `Cluster ${cluster}` }).click();
 
+    // Drain an instance: it says DRAINING
+    const instanceRow = page.locator('tr[data-instance]').first();
+    await instanceRow.getByRole('button', { name: 'Drain' }).click();
+    await instanceRow.getByRole('cell', { name: 'DRAINING' }).waitFor();
+
+    // The usage report, signed in the browser for Berth's own operation: a table with its total
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { name: 'Usage and cost (FARGATE)' }).waitFor();
+    await page.locator('tr.total').waitFor();
+    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    await page.goBack();
+
     // Narrow window: still readable (rows stack)
     await page.setViewportSize({ width: 420, height: 800 });
     await page.screenshot({ path: resolve(SCREENSHOTS, 'cluster-narrow.png') });
