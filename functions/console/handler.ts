@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { appJs, indexHtml } from 'berth-console-assets';
-import { loadConfig } from '../config/environment';
 
 /**
  * `GET /console`: the web console, a single-page app that calls Berth's
@@ -8,7 +7,9 @@ import { loadConfig } from '../config/environment';
  * only hands out its page, its script and where the events stream is.
  */
 
-const config = loadConfig();
+/** Read per request: the console needs only these two, not the whole configuration. */
+const region = (): string => process.env.BERTH_REGION || process.env.AWS_REGION || 'us-east-1';
+const eventsEndpoint = (): string | undefined => process.env.BERTH_EVENTS_ENDPOINT || undefined;
 
 const respond = (
   contentType: string,
@@ -37,9 +38,9 @@ const handler = async (
       return respond(
         'application/json',
         JSON.stringify({
-          region: config.region,
+          region: region(),
           // Locally the events server's stream; on AWS there is none yet.
-          ...(config.eventsEndpoint ? { eventsUrl: `${config.eventsEndpoint}/events` } : {}),
+          ...(eventsEndpoint() ? { eventsUrl: `${eventsEndpoint()}/events` } : {}),
         }),
       );
     default:

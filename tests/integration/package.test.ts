@@ -61,6 +61,7 @@ describe('osls package', () => {
       'AgentMessageLambdaFunction',
       'ApiLambdaFunction',
       'AwaitTaskPhaseLambdaFunction',
+      'ConsoleLambdaFunction',
       'EvaluateScalingLambdaFunction',
       'FailTaskStartLambdaFunction',
       'FinalizeTaskLambdaFunction',
@@ -78,7 +79,15 @@ describe('osls package', () => {
       'SweepTasksLambdaFunction',
     ]);
     expect(functions.every(([, f]) => f.Properties.Runtime === 'nodejs22.x')).toBe(true);
-    expect(routes.sort()).toEqual(['$connect', '$default', '$disconnect', 'GET /health', 'POST /']);
+    expect(routes.sort()).toEqual([
+      '$connect',
+      '$default',
+      '$disconnect',
+      'GET /console',
+      'GET /console/{file}',
+      'GET /health',
+      'POST /',
+    ]);
     expect(machines.map(([, m]) => m.Properties.StateMachineName).sort()).toEqual([
       'berth-ci-task-definition-cleanup',
       'berth-ci-task-lifecycle',
@@ -93,6 +102,17 @@ describe('osls package', () => {
     expect(JSON.stringify(ofType('AWS::IAM::Role'))).toContain('lambda:InvokeFunction');
     // On AWS the metrics go to CloudWatch, under a namespace of Berth's own.
     expect(JSON.stringify(ofType('AWS::IAM::Role'))).toContain('cloudwatch:PutMetricData');
+    // The root key pair is generated into a secret under the stack's KMS key; no secret is in the template.
+    const [, secret] = ofType('AWS::SecretsManager::Secret')[0] ?? [];
+    expect(secret?.Properties.GenerateSecretString).toMatchObject({
+      GenerateStringKey: 'secretAccessKey',
+    });
+    expect(secret?.Properties.KmsKeyId).toEqual({ Ref: 'RootKeyEncryptionKey' });
+    expect(
+      (api?.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)
+        ?.Variables?.BERTH_ROOT_SECRET_ARN,
+    ).toEqual({ Ref: 'RootKeySecret' });
+    expect(JSON.stringify(functions)).not.toMatch(/BERTH_AUTH|BERTH_ROOT_SECRET_ACCESS_KEY/);
   });
 
   it('wires the state machines to their Lambdas, not to hard-coded ARNs', () => {
