@@ -54,6 +54,7 @@ const main = async () => {
     log: verbose ? (line) => console.log(line) : undefined,
   });
   console.log(`Berth is ready at ${stack.url}`);
+  console.log(`Console at ${stack.url}/console`);
   console.log(`Events stream at ${stack.eventsEndpoint}/events`);
   console.log(
     stack.auth.mode === 'sigv4'

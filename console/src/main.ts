@@ -123,7 +123,7 @@ const Clusters = ({ client }: { client: Api }) => {
     <h2 id="clusters-title">Clusters</h2>
     ${error ? html`<p role="alert" class="error">${error}</p>` : null}
     <table>
-      <thead><tr><th>Name</th><th>Status</th><th>Instances</th><th>Running</th><th>Pending</th><th>Services</th></tr></thead>
+      <thead><tr><th>Name</th><th>Status</th><th>Instances</th><th>Running</th><th>Pending</th><th>Services</th><th>Capacity providers</th></tr></thead>
       <tbody>
         ${(clusters ?? []).map(
           (cluster) => html`<tr>
@@ -133,6 +133,7 @@ const Clusters = ({ client }: { client: Api }) => {
             <td>${cluster.runningTasksCount}</td>
             <td>${cluster.pendingTasksCount}</td>
             <td>${cluster.activeServicesCount}</td>
+            <td>${(cluster.capacityProviders ?? []).join(', ') || '—'}</td>
           </tr>`,
         )}
       </tbody>
