@@ -4,7 +4,7 @@ import { h, render } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { type Api, api, type Credentials, type Point } from './api';
 import { ServicePage, ServicesSection, UtilizationChart } from './services';
-import { TaskPage } from './task';
+import { type TaskEvent, TaskPage } from './task';
 import { UsagePage } from './usage';
 
 /**
@@ -51,11 +51,20 @@ const readRoute = (): Route => {
 
 type Live = 'connecting' | 'live' | 'cut' | 'off';
 
+/** An envelope of the events stream (EventBridge's shape). */
+interface StreamEvent {
+  readonly 'detail-type'?: string;
+  readonly time?: string;
+  readonly detail?: {
+    readonly clusterArn?: string;
+    readonly taskArn?: string;
+    readonly lastStatus?: string;
+    readonly desiredStatus?: string;
+  };
+}
+
 /** Follows the events stream; `onEvent` for each event, and says whether the stream is up. */
-const useEvents = (
-  url: string | undefined,
-  onEvent: (event: { detail?: { clusterArn?: string } }) => void,
-): Live => {
+const useEvents = (url: string | undefined, onEvent: (event: StreamEvent) => void): Live => {
   const [state, setState] = useState<Live>(url ? 'connecting' : 'off');
   useEffect(() => {
     if (!url) return undefined;
@@ -209,7 +218,7 @@ const ClusterPage = ({ client, name, live }: { client: Api; name: string; live: 
     ${error ? html`<p role="alert" class="error">${error}</p>` : null}
     <h3>Container instances</h3>
     <table>
-      <thead><tr><th>Instance</th><th>Status</th><th>Agent</th><th>CPU</th><th>Memory</th><th>Tasks</th><th></th></tr></thead>
+      <thead><tr><th>Instance</th><th>Status</th><th>Agent</th><th>CPU</th><th>Memory</th><th>Tasks</th><th>Attributes</th><th></th></tr></thead>
       <tbody>
         ${instances.map((instance) => {
           const id = instance.containerInstanceArn?.split('/').at(-1) ?? '';
@@ -222,6 +231,17 @@ const ClusterPage = ({ client, name, live }: { client: Api; name: string; live: 
             <td><${Bar} label="CPU" used=${totalCpu - resource(instance.remainingResources, 'CPU')} total=${totalCpu} /></td>
             <td><${Bar} label="MiB" used=${totalMemory - resource(instance.remainingResources, 'MEMORY')} total=${totalMemory} /></td>
             <td>${instance.runningTasksCount} running, ${instance.pendingTasksCount} pending</td>
+            <td class="attributes">
+              <details>
+                <summary>${(instance.attributes ?? []).length} attributes</summary>
+                <ul>
+                  ${(instance.attributes ?? []).map(
+                    (attribute) =>
+                      html`<li><code>${attribute.name}${attribute.value === undefined ? '' : `=${attribute.value}`}</code></li>`,
+                  )}
+                </ul>
+              </details>
+            </td>
             <td>${
               instance.status === 'ACTIVE'
                 ? html`<button onClick=${() => act(() => client.drain(name, instance.containerInstanceArn ?? ''))}>Drain</button>`
@@ -313,10 +333,22 @@ const App = ({ config }: { config: ConsoleConfig }) => {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
+  const [taskEvents, setTaskEvents] = useState<TaskEvent[]>([]);
   const onEvent = useCallback(
-    (event: { detail?: { clusterArn?: string } }) => {
+    (event: StreamEvent) => {
       const arn = event.detail?.clusterArn ?? '';
       if (cluster === undefined || arn.endsWith(`:cluster/${cluster}`)) setLive((n) => n + 1);
+      const detail = event.detail;
+      if (event['detail-type'] === 'ECS Task State Change' && detail?.taskArn) {
+        // The last 500 task changes seen, for the task pages' timelines.
+        const change: TaskEvent = {
+          at: new Date(event.time ?? Date.now()),
+          taskArn: detail.taskArn,
+          lastStatus: detail.lastStatus ?? '',
+          desiredStatus: detail.desiredStatus ?? '',
+        };
+        setTaskEvents((seen) => [...seen.slice(-499), change]);
+      }
     },
     [cluster],
   );
@@ -341,7 +373,7 @@ const App = ({ config }: { config: ConsoleConfig }) => {
         route.usage
           ? html`<${UsagePage} credentials=${credentials} />`
           : cluster && route.task
-            ? html`<${TaskPage} client=${client} cluster=${cluster} id=${route.task} live=${live} />`
+            ? html`<${TaskPage} client=${client} cluster=${cluster} id=${route.task} live=${live} events=${taskEvents} />`
             : cluster && route.service
               ? html`<${ServicePage} client=${client} cluster=${cluster} name=${route.service} live=${live} />`
               : cluster

@@ -12,6 +12,14 @@ import type { Api } from './api';
 
 const html = htm.bind(h);
 
+/** A task state change seen on the events stream while the console was open. */
+interface TaskEvent {
+  readonly at: Date;
+  readonly taskArn: string;
+  readonly lastStatus: string;
+  readonly desiredStatus: string;
+}
+
 const TIMELINE: ReadonlyArray<readonly [keyof Task, string]> = [
   ['createdAt', 'Created (PROVISIONING)'],
   ['connectivityAt', 'Handed to its host (PENDING)'],
@@ -23,22 +31,34 @@ const TIMELINE: ReadonlyArray<readonly [keyof Task, string]> = [
   ['stoppedAt', 'STOPPED'],
 ];
 
-const timeline = (task: Task): { at: Date; label: string }[] =>
-  TIMELINE.flatMap(([field, label]) => {
-    const at = task[field];
-    return at instanceof Date ? [{ at, label }] : [];
-  }).sort((a, b) => a.at.getTime() - b.at.getTime());
+/** The task's own timestamps, and the state changes the events stream brought while the page was open. */
+const timeline = (task: Task, events: readonly TaskEvent[]): { at: Date; label: string }[] =>
+  [
+    ...TIMELINE.flatMap(([field, label]) => {
+      const at = task[field];
+      return at instanceof Date ? [{ at, label }] : [];
+    }),
+    ...events
+      .filter((event) => event.taskArn === task.taskArn)
+      .map((event) => ({
+        at: event.at,
+        label: `Event: ${event.lastStatus} (desired ${event.desiredStatus})`,
+      })),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
 
 const TaskPage = ({
   client,
   cluster,
   id,
   live,
+  events,
 }: {
   client: Api;
   cluster: string;
   id: string;
   live: number;
+  /** State changes seen on the events stream while the console was open. */
+  events: readonly TaskEvent[];
 }) => {
   const [task, setTask] = useState<Task>();
   const [error, setError] = useState<string>();
@@ -90,11 +110,12 @@ const TaskPage = ({
           </table>
           <h3>Timeline</h3>
           <ol class="timeline">
-            ${timeline(task).map(({ at, label }) => html`<li><time>${at.toISOString()}</time> ${label}</li>`)}
+            ${timeline(task, events).map(({ at, label }) => html`<li><time>${at.toISOString()}</time> ${label}</li>`)}
           </ol>`
         : null
     }
   </section>`;
 };
 
+export type { TaskEvent };
 export { TaskPage };

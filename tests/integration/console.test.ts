@@ -94,6 +94,10 @@ describe('The web console', () => {
       expect.stringContaining('connected'),
       expect.stringContaining('connected'),
     ]);
+    // Each instance's attributes, one click away
+    const firstInstance = page.locator('tr[data-instance]').first();
+    await firstInstance.getByText(/\d+ attributes/).click();
+    await firstInstance.getByText('ecs.os-type=linux').waitFor();
 
     // Run a task: it appears and reaches RUNNING with no reload (the events stream drives the page)
     await page
@@ -117,10 +121,13 @@ describe('The web console', () => {
     await task.getByRole('link').click();
     await page.locator('dd.reason', { hasText: 'Stopped from the console' }).waitFor();
     await expect(page.locator('tr[data-container="web"] td.exit').textContent()).resolves.toBe('0');
+    // The timeline has the task's own timestamps, and the changes the stream brought meanwhile.
     await expect(page.locator('.timeline li').allTextContents()).resolves.toEqual(
       expect.arrayContaining([
         expect.stringMatching(/RUNNING$/),
         expect.stringMatching(/STOPPED$/),
+        expect.stringMatching(/Event: RUNNING \(desired RUNNING\)$/),
+        expect.stringMatching(/Event: STOPPED \(desired STOPPED\)$/),
       ]),
     );
     await page.screenshot({ path: resolve(SCREENSHOTS, 'task.png') });
