@@ -51,7 +51,8 @@ interface Point {
   readonly value: number;
 }
 
-const api = (credentials: Credentials) => {
+/** `metricsNamespace`: where ECS's utilization metrics are (the stack says, in its config). */
+const api = (credentials: Credentials, metricsNamespace = 'AWS/ECS') => {
   const ecs = new ECSClient(settings(credentials));
   const scaling = new ApplicationAutoScalingClient(settings(credentials));
   const cloudWatch = new CloudWatchClient(settings(credentials));
@@ -155,7 +156,7 @@ const api = (credentials: Credentials) => {
             Id: name.toLowerCase(),
             Label: name,
             MetricStat: {
-              Metric: { Namespace: 'AWS/ECS', MetricName: name, Dimensions: dimensions },
+              Metric: { Namespace: metricsNamespace, MetricName: name, Dimensions: dimensions },
               Period: 60,
               Stat: 'Average',
             },

@@ -16,6 +16,8 @@ const html = htm.bind(h);
 
 interface ConsoleConfig {
   readonly region: string;
+  /** Where ECS's utilization metrics are (`AWS/ECS` locally, Berth's namespace on AWS). */
+  readonly metricsNamespace?: string;
   /** The events stream (Server-Sent Events), when the stack has one. */
   readonly eventsUrl?: string;
 }
@@ -353,7 +355,10 @@ const App = ({ config }: { config: ConsoleConfig }) => {
     [cluster],
   );
   const stream = useEvents(credentials ? config.eventsUrl : undefined, onEvent);
-  const client = useMemo(() => (credentials ? api(credentials) : undefined), [credentials]);
+  const client = useMemo(
+    () => (credentials ? api(credentials, config.metricsNamespace) : undefined),
+    [credentials, config.metricsNamespace],
+  );
   if (!credentials || !client) {
     return html`<${Login} region=${config.region} onLogin=${setCredentials} />`;
   }

@@ -13,19 +13,12 @@ import { authorize } from '../domain/iam/authorize';
 import { InvalidActionException } from '../domain/iam/errors';
 import { errorBoundary } from '../middleware/errorBoundary';
 import { arrivedRequest, authenticate } from './auth/authenticate';
-import { autoScalingOperations } from './autoscaling';
-import { berthOperations } from './berth';
-import { CLOUDWATCH_TARGET_PREFIX, cloudWatchOperations } from './cloudwatch';
-import { ecsOperations } from './ecs';
+import { CLOUDWATCH_TARGET_PREFIX } from './cloudwatch';
 import { iamOperations, stsOperations } from './iam';
+import { operations } from './operations';
 import { contentTypeOf, parseRequest, respond } from './protocol';
 import { isQueryRequest, parseQueryParameters, respondQuery } from './query';
-import {
-  AUTOSCALING_TARGET_PREFIX,
-  BERTH_TARGET_PREFIX,
-  ECS_TARGET_PREFIX,
-  type OperationRegistry,
-} from './registry';
+import { AUTOSCALING_TARGET_PREFIX, BERTH_TARGET_PREFIX, ECS_TARGET_PREFIX } from './registry';
 
 /**
  * `POST /`: the one endpoint. AWS JSON (ECS, Application Auto Scaling,
@@ -34,16 +27,6 @@ import {
  * and authorized (IAM policies) before its operation runs; errors leave
  * through the boundary, in the protocol the request spoke.
  */
-
-/** Where Berth keeps the metrics itself (locally) it answers CloudWatch's reads of them too. */
-const onAws: OperationRegistry = {
-  ...ecsOperations,
-  ...autoScalingOperations,
-  ...berthOperations,
-};
-const local: OperationRegistry = { ...onAws, ...cloudWatchOperations };
-const operations = (deps: Dependencies): OperationRegistry =>
-  deps.config.metricsStore === 'table' ? local : onAws;
 
 /** Per target prefix: the name requests are signed with, and the prefix of IAM's actions. */
 const SERVICES: Readonly<

@@ -10,6 +10,9 @@ import { appJs, indexHtml } from 'berth-console-assets';
 /** Read per request: the console needs only these two, not the whole configuration. */
 const region = (): string => process.env.BERTH_REGION || process.env.AWS_REGION || 'us-east-1';
 const eventsEndpoint = (): string | undefined => process.env.BERTH_EVENTS_ENDPOINT || undefined;
+/** Where ECS's utilization metrics are: `AWS/ECS` locally, Berth's own namespace on AWS. */
+const metricsNamespace = (): string =>
+  process.env.BERTH_METRICS_NAMESPACE || (process.env.IS_OFFLINE ? 'AWS/ECS' : 'Berth/ECS');
 
 const respond = (
   contentType: string,
@@ -39,6 +42,7 @@ const handler = async (
         'application/json',
         JSON.stringify({
           region: region(),
+          metricsNamespace: metricsNamespace(),
           // Locally the events server's stream; on AWS there is none yet.
           ...(eventsEndpoint() ? { eventsUrl: `${eventsEndpoint()}/events` } : {}),
         }),

@@ -1,3 +1,4 @@
+import { InvalidParameterValueException } from '../../domain/metrics/errors';
 import {
   validateDeleteAlarms,
   validateDescribeAlarms,
@@ -47,6 +48,48 @@ const DeleteAlarms: Operation = async (body, { alarms }) => {
   return {};
 };
 
+/**
+ * On AWS the metrics are in CloudWatch, and Berth's endpoint answers reads
+ * of its own namespace only (`BERTH_METRICS_NAMESPACE`, `Berth/ECS`), with
+ * its function's role: the console's charts, and any client, can read what
+ * Berth wrote, and nothing else of the account's. Writes and alarms stay
+ * CloudWatch's own.
+ */
+const ownNamespaceOnly = (namespaces: readonly (string | undefined)[], own: string): void => {
+  const foreign = namespaces.findIndex((namespace) => namespace !== own);
+  if (foreign !== -1 || namespaces.length === 0) {
+    throw new InvalidParameterValueException(
+      `Berth serves the metrics of its own namespace ${own} only, not ${namespaces[foreign] ?? 'every namespace'}.`,
+    );
+  }
+};
+
+const readOnlyOnAws = {
+  GetMetricStatistics: (async (body, deps) => {
+    const input = validateGetMetricStatistics(body, deps.clock.now());
+    ownNamespaceOnly([input.namespace], deps.config.metricsNamespace);
+    return deps.metricQueries.getMetricStatistics(input);
+  }) satisfies Operation,
+  GetMetricData: (async (body, deps) => {
+    const input = validateGetMetricData(body);
+    ownNamespaceOnly(
+      input.queries.flatMap((query) => (query.metricStat ? [query.metricStat.namespace] : [])),
+      deps.config.metricsNamespace,
+    );
+    return deps.metricQueries.getMetricData(input);
+  }) satisfies Operation,
+  ListMetrics: (async (body, deps) => {
+    const input = validateListMetrics(body);
+    ownNamespaceOnly([input.namespace], deps.config.metricsNamespace);
+    return deps.metricQueries.listMetrics(input);
+  }) satisfies Operation,
+};
+
+const cloudWatchReadOperations: OperationRegistry = withPrefix(
+  CLOUDWATCH_TARGET_PREFIX,
+  readOnlyOnAws,
+);
+
 const cloudWatchOperations: OperationRegistry = withPrefix(CLOUDWATCH_TARGET_PREFIX, {
   PutMetricData,
   GetMetricStatistics,
@@ -57,4 +100,9 @@ const cloudWatchOperations: OperationRegistry = withPrefix(CLOUDWATCH_TARGET_PRE
   DeleteAlarms,
 });
 
-export { CLOUDWATCH_TARGET_PREFIX, cloudWatchOperations };
+export {
+  CLOUDWATCH_TARGET_PREFIX,
+  cloudWatchOperations,
+  cloudWatchReadOperations,
+  ownNamespaceOnly,
+};
