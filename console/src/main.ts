@@ -2,6 +2,7 @@ import type { Cluster, ContainerInstance, Task } from '@aws-sdk/client-ecs';
 import htm from 'htm';
 import { h, render } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { TASK_STATUSES } from '../../functions/domain/tasks/model';
 import { type Api, api, type Credentials, type Point } from './api';
 import { ServicePage, ServicesSection, UtilizationChart } from './services';
 import { type TaskEvent, TaskPage } from './task';
@@ -281,16 +282,7 @@ const ClusterPage = ({ client, name, live }: { client: Api; name: string; live: 
       <label>Last status
         <select name="last" onChange=${setFilterField('last')}>
           <option value="">Any</option>
-          ${[
-            'PROVISIONING',
-            'PENDING',
-            'ACTIVATING',
-            'RUNNING',
-            'DEACTIVATING',
-            'STOPPING',
-            'DEPROVISIONING',
-            'STOPPED',
-          ].map((status) => html`<option>${status}</option>`)}
+          ${TASK_STATUSES.map((status) => html`<option>${status}</option>`)}
         </select>
       </label>
     </form>
