@@ -133,6 +133,7 @@ const createDependencies = (config: BerthConfig): Dependencies => {
   const events = new EventBridgePublisher(
     { region: config.region, endpoint: config.eventsEndpoint },
     config.eventBusName,
+    config.eventSource,
   );
   const serviceRepository = new DynamoDbServiceRepository(table);
   const serviceWaker = new LambdaServiceWaker(

@@ -44,6 +44,8 @@ interface BerthConfig {
   /** EventBridge endpoint override (the local events server); undefined on AWS. */
   readonly eventsEndpoint: string | undefined;
   readonly eventBusName: string;
+  /** Events' `source`: ECS's `aws.ecs` locally; on AWS (which refuses `aws.` sources) `berth.ecs`. */
+  readonly eventSource: string;
   /** Where PostToConnection reaches the agents' WebSocket API. */
   readonly websocketEndpoint: string;
   /** A task that has not reached RUNNING this long after RunTask fails with TaskFailedToStart. */
@@ -188,6 +190,7 @@ const loadConfig = (): BerthConfig => {
     ),
     eventsEndpoint: optionalEnv('BERTH_EVENTS_ENDPOINT'),
     eventBusName: optionalEnv('BERTH_EVENT_BUS') ?? 'default',
+    eventSource: optionalEnv('BERTH_EVENT_SOURCE') ?? (offline ? 'aws.ecs' : 'berth.ecs'),
     websocketEndpoint: offline
       ? `http://127.0.0.1:${optionalEnv('BERTH_WEBSOCKET_PORT') ?? '3001'}`
       : requiredEnv('BERTH_WEBSOCKET_ENDPOINT'),

@@ -7,6 +7,11 @@ import { countRequests } from '../requestCounts';
 /**
  * Publishes ECS events with PutEvents: to the account's EventBridge bus on
  * AWS, to the local events server (local/events) on one machine.
+ *
+ * The source is ECS's own, `aws.ecs`, on the local stack, so that rules and
+ * subscriptions written for ECS match. On AWS, EventBridge refuses PutEvents
+ * from any source under `aws.` (those are AWS's own services), so Berth
+ * publishes as `berth.ecs` there (`BERTH_EVENT_SOURCE`).
  */
 
 /** PutEvents takes at most 10 entries per call. */
@@ -18,6 +23,7 @@ class EventBridgePublisher implements EventPublisher {
   constructor(
     options: { region: string; endpoint?: string | undefined },
     private readonly eventBusName: string,
+    private readonly source = 'aws.ecs',
   ) {
     this.#client = new EventBridgeClient({
       region: options.region,
@@ -45,7 +51,7 @@ class EventBridgePublisher implements EventPublisher {
       await this.#client.send(
         new PutEventsCommand({
           Entries: events.slice(start, start + BATCH).map((event) => ({
-            Source: 'aws.ecs',
+            Source: this.source,
             DetailType: event.detailType,
             Resources: event.resources,
             Detail: JSON.stringify(event.detail),

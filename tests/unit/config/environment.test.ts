@@ -34,6 +34,8 @@ describe('Function: loadConfig (access)', () => {
       secretArn: 'arn:aws:secretsmanager:x',
     });
     expect(config.throttling).toBe(true);
+    // EventBridge refuses aws.* sources from anyone but AWS.
+    expect(config.eventSource).toBe('berth.ecs');
   });
 
   it('refuses to run on AWS without verification', () => {
@@ -50,6 +52,7 @@ describe('Function: loadConfig (access)', () => {
     const local = withEnvironment({ ...BASE, IS_OFFLINE: 'true' }, loadConfig);
     expect(local.auth).toBe('none');
     expect(local.throttling).toBe(false);
+    expect(local.eventSource).toBe('aws.ecs');
     const verified = withEnvironment(
       {
         ...BASE,
