@@ -151,6 +151,12 @@ describe('The web console', () => {
     await page.getByRole('button', { name: 'Create service' }).click();
     const serviceRow = page.locator(`tr[data-service="${service}"]`);
     await serviceRow.getByText('COMPLETED: 1 of 1 running').waitFor({ timeout: 30_000 });
+    // The same name again: the API's refusal, shown as it is
+    await page.getByRole('button', { name: 'Create service' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'InvalidParameterException: Creation of service was not idempotent.' })
+      .waitFor();
     await serviceRow.getByLabel('Desired count').fill('2');
     await serviceRow.getByRole('button', { name: 'Update' }).click();
     await serviceRow.getByText('COMPLETED: 2 of 2 running').waitFor({ timeout: 30_000 });

@@ -24,6 +24,7 @@ import {
   ListUserPoliciesCommand,
   ListUsersCommand,
   PutUserPolicyCommand,
+  paginateListUsers,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -292,6 +293,22 @@ describe('Identities and policies (IAM)', () => {
     expect(await rejection(iam.send(new CreateUserCommand({ UserName: userName })))).toMatchObject({
       name: 'EntityAlreadyExistsException',
       message: `User with name ${userName} already exists.`,
+    });
+  });
+
+  it('pages users as IAM does (MaxItems and Marker), each once', async () => {
+    const created = [await userWith(), await userWith(), await userWith()].map((u) => u.userName);
+    const first = await iam.send(new ListUsersCommand({ MaxItems: 2 }));
+    expect(first.Users).toHaveLength(2);
+    expect(first).toMatchObject({ IsTruncated: true, Marker: expect.any(String) });
+    const names: string[] = [];
+    for await (const page of paginateListUsers({ client: iam, pageSize: 2 }, {})) {
+      names.push(...(page.Users ?? []).map((user) => user.UserName ?? ''));
+    }
+    expect(names).toEqual(expect.arrayContaining(created));
+    expect(new Set(names).size).toBe(names.length);
+    expect(await rejection(iam.send(new ListUsersCommand({ MaxItems: 0 })))).toMatchObject({
+      name: 'ValidationError',
     });
   });
 

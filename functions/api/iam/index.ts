@@ -1,3 +1,4 @@
+import { IamValidationError } from '../../domain/iam/errors';
 import type { IdentityService } from '../../domain/iam/IdentityService';
 import type { AccessKeyMetadata, Principal, UserRecord } from '../../domain/iam/model';
 import type { XmlNode } from '../query';
@@ -50,6 +51,47 @@ const keyNode = (name: string, userName: string, key: AccessKeyMetadata): XmlNod
 const members = (items: readonly (string | readonly XmlNode[])[]): XmlNode[] =>
   items.map((item) => ['member', item]);
 
+/**
+ * IAM's paging: `MaxItems` (1–1,000, 100 by default) and an opaque `Marker`,
+ * here the key of the last item given (items come in key order), so that a
+ * page never repeats or skips an item that was there before and after.
+ */
+const paged = <T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  params: URLSearchParams,
+): { page: T[]; tail: XmlNode[] } => {
+  const maxText = param(params, 'MaxItems');
+  const max = maxText === undefined ? 100 : Number(maxText);
+  if (!Number.isInteger(max) || max < 1 || max > 1000) {
+    throw new IamValidationError(
+      `1 validation error detected: Value '${maxText}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000`,
+    );
+  }
+  const marker = param(params, 'Marker');
+  const after =
+    marker === undefined ? undefined : Buffer.from(marker, 'base64url').toString('utf8');
+  if (after === '') throw new IamValidationError('Invalid Marker.');
+  const rest = after === undefined ? [...items] : items.filter((item) => keyOf(item) > after);
+  const page = rest.slice(0, max);
+  const last = page.at(-1);
+  return rest.length > max && last !== undefined
+    ? {
+        page,
+        tail: [
+          ['IsTruncated', 'true'],
+          ['Marker', Buffer.from(keyOf(last)).toString('base64url')],
+        ],
+      }
+    : { page, tail: [['IsTruncated', 'false']] };
+};
+
+/** Code-unit order, the order markers compare in. */
+const byKey =
+  <T>(keyOf: (item: T) => string) =>
+  (a: T, b: T) =>
+    keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0;
+
 const iamOperations: Readonly<Record<string, QueryOperation>> = {
   CreateUser: {
     user: (params) => param(params, 'UserName'),
@@ -80,13 +122,12 @@ const iamOperations: Readonly<Record<string, QueryOperation>> = {
     },
   },
   ListUsers: {
-    run: async (_, __, identities) => [
-      [
-        'Users',
-        members((await identities.listUsers()).map((user) => userNode(user)[1] as XmlNode[])),
-      ],
-      ['IsTruncated', 'false'],
-    ],
+    run: async (params, _, identities) => {
+      const name = (user: UserRecord) => user.userName;
+      const users = (await identities.listUsers()).sort(byKey(name));
+      const { page, tail } = paged(users, name, params);
+      return [['Users', members(page.map((user) => userNode(user)[1] as XmlNode[]))], ...tail];
+    },
   },
   DeleteUser: {
     user: (params) => param(params, 'UserName'),
@@ -117,15 +158,15 @@ const iamOperations: Readonly<Record<string, QueryOperation>> = {
     user: namedOrCaller,
     run: async (params, principal, identities) => {
       const user = await identities.listAccessKeys(namedOrCaller(params, principal));
+      const id = (key: AccessKeyMetadata) => key.accessKeyId;
+      const { page, tail } = paged([...user.accessKeys].sort(byKey(id)), id, params);
       return [
         ['UserName', user.userName],
         [
           'AccessKeyMetadata',
-          members(
-            user.accessKeys.map((key) => keyNode('member', user.userName, key)[1] as XmlNode[]),
-          ),
+          members(page.map((key) => keyNode('member', user.userName, key)[1] as XmlNode[])),
         ],
-        ['IsTruncated', 'false'],
+        ...tail,
       ];
     },
   },
@@ -177,10 +218,11 @@ const iamOperations: Readonly<Record<string, QueryOperation>> = {
   },
   ListUserPolicies: {
     user: (params) => param(params, 'UserName'),
-    run: async (params, _, identities) => [
-      ['PolicyNames', members(await identities.listUserPolicies(param(params, 'UserName')))],
-      ['IsTruncated', 'false'],
-    ],
+    run: async (params, _, identities) => {
+      const names = await identities.listUserPolicies(param(params, 'UserName'));
+      const { page, tail } = paged(names, (name) => name, params);
+      return [['PolicyNames', members(page)], ...tail];
+    },
   },
   DeleteUserPolicy: {
     user: (params) => param(params, 'UserName'),
