@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import { arrivedRequest, authenticate } from '../api/auth/authenticate';
+import { authenticate, lowerCased } from '../api/auth/authenticate';
+import type { ArrivedRequest } from '../api/auth/sigv4';
 import { type Dependencies, dependencies } from '../config/dependencies';
 import { logger } from '../config/logger';
 import { clusterArn, clusterNameFrom } from '../domain/arns';
@@ -28,18 +29,15 @@ const reply = (statusCode: number, body = ''): APIGatewayProxyResultV2 => ({ sta
  * hands the query over decoded; SigV4's canonical query is built from the
  * decoded pairs anyway, so encoding them again gives the same.
  */
-const connectRequest = (event: ConnectEvent, deps: Dependencies) => {
-  const query = Object.entries(event.queryStringParameters ?? {})
+const connectRequest = (event: ConnectEvent, deps: Dependencies): ArrivedRequest => ({
+  method: 'GET',
+  path: deps.config.offline ? '/' : `/${event.requestContext.stage}`,
+  rawQuery: Object.entries(event.queryStringParameters ?? {})
     .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value ?? '')}`)
-    .join('&');
-  return arrivedRequest({
-    rawPath: deps.config.offline ? '/' : `/${event.requestContext.stage}`,
-    rawQueryString: query,
-    headers: (event as { headers?: Record<string, string | undefined> }).headers ?? {},
-    requestContext: { http: { method: 'GET' } },
-    isBase64Encoded: false,
-  } as unknown as Parameters<typeof arrivedRequest>[0]);
-};
+    .join('&'),
+  headers: lowerCased((event as { headers?: Record<string, string | undefined> }).headers),
+  body: Buffer.alloc(0),
+});
 
 /**
  * Only a signed agent allowed `ecs:Poll` on the instance (as the ECS agent's
@@ -54,21 +52,18 @@ const admit = async (
   if (deps.config.auth === 'none') return;
   const principal = await authenticate(connectRequest(event, deps), 'ecs', deps);
   const name = clusterNameFrom(cluster);
-  const instance = reference.startsWith('arn:')
-    ? reference
-    : `arn:aws:ecs:${deps.config.region}:${deps.config.accountId}:container-instance/${name}/${reference}`;
+  const id = instanceIdFrom(reference);
   await authorize(
     principal,
-    permission('ecs:Poll', [instance], [['ecs:cluster', [clusterArn(deps.config, name)]]]),
+    permission(
+      'ecs:Poll',
+      [deps.containerInstances.instanceArn(name, id)],
+      [['ecs:cluster', [clusterArn(deps.config, name)]]],
+    ),
   );
   // An agent's key polls only for the instance it registered.
   if (principal.kind === 'user') {
-    await deps.containerInstances.assertActsFor(
-      principal.arn,
-      name,
-      instanceIdFrom(reference),
-      'ecs:Poll',
-    );
+    await deps.containerInstances.assertActsFor(principal.arn, name, id, 'ecs:Poll');
   }
 };
 

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Dependencies } from '../../config/dependencies';
 import { UnrecognizedClientException } from '../../domain/iam/errors';
-import type { Principal } from '../../domain/iam/model';
+import { type Principal, rootPrincipal } from '../../domain/iam/model';
 import { type ArrivedRequest, readSignatureClaim, verifySignature } from './sigv4';
 
 /**
@@ -11,24 +11,21 @@ import { type ArrivedRequest, readSignatureClaim, verifySignature } from './sigv
  * only) every caller is the account's root, as on LocalStack.
  */
 
+/** Header names as SigV4 compares them: lower-cased. */
+const lowerCased = (
+  headers: Readonly<Record<string, string | undefined>> | undefined,
+): Record<string, string | undefined> =>
+  Object.fromEntries(
+    Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+
 /** The request as API Gateway's HTTP API (payload 2.0) hands it over. */
 const arrivedRequest = (event: APIGatewayProxyEventV2): ArrivedRequest => ({
   method: event.requestContext?.http?.method ?? 'POST',
   path: event.rawPath || '/',
   rawQuery: event.rawQueryString ?? '',
-  headers: Object.fromEntries(
-    Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
-  ),
+  headers: lowerCased(event.headers),
   body: Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8'),
-});
-
-const uncheckedRoot = (accountId: string): Principal => ({
-  kind: 'root',
-  arn: `arn:aws:iam::${accountId}:root`,
-  userId: accountId,
-  accessKeyId: '',
-  secret: '',
-  policies: [],
 });
 
 const authenticate = async (
@@ -36,7 +33,7 @@ const authenticate = async (
   service: string,
   deps: Pick<Dependencies, 'config' | 'identities' | 'clock'>,
 ): Promise<Principal> => {
-  if (deps.config.auth === 'none') return uncheckedRoot(deps.config.accountId);
+  if (deps.config.auth === 'none') return rootPrincipal(deps.config.accountId, '', '');
   const claim = readSignatureClaim(request);
   // Berth issues no temporary credentials: a session token is none of its own.
   if (claim.sessionToken !== undefined) throw new UnrecognizedClientException();
@@ -50,4 +47,4 @@ const authenticate = async (
   return principal;
 };
 
-export { arrivedRequest, authenticate };
+export { arrivedRequest, authenticate, lowerCased };

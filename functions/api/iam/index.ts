@@ -27,25 +27,27 @@ const param = (params: URLSearchParams, name: string): string | undefined =>
 const namedOrCaller = (params: URLSearchParams, principal: Principal): string | undefined =>
   param(params, 'UserName') ?? principal.userName;
 
-const userNode = (user: UserRecord): XmlNode => [
-  'User',
-  [
-    ['Path', user.path],
-    ['UserName', user.userName],
-    ['UserId', user.userId],
-    ['Arn', user.arn],
-    ['CreateDate', user.createDate],
-  ],
+/** A user's elements, inside `<User>` or a list's `<member>`. */
+const userFields = (user: UserRecord): XmlNode[] => [
+  ['Path', user.path],
+  ['UserName', user.userName],
+  ['UserId', user.userId],
+  ['Arn', user.arn],
+  ['CreateDate', user.createDate],
 ];
 
-const keyNode = (name: string, userName: string, key: AccessKeyMetadata): XmlNode => [
-  name,
-  [
-    ['UserName', userName],
-    ['AccessKeyId', key.accessKeyId],
-    ['Status', key.status],
-    ['CreateDate', key.createDate],
-  ],
+/** An access key's elements; its secret only in CreateAccessKey's answer. */
+const keyFields = (
+  userName: string,
+  key: AccessKeyMetadata & { readonly secretAccessKey?: string },
+): XmlNode[] => [
+  ['UserName', userName],
+  ['AccessKeyId', key.accessKeyId],
+  ['Status', key.status],
+  ...(key.secretAccessKey === undefined
+    ? []
+    : [['SecretAccessKey', key.secretAccessKey] as XmlNode]),
+  ['CreateDate', key.createDate],
 ];
 
 const members = (items: readonly (string | readonly XmlNode[])[]): XmlNode[] =>
@@ -96,9 +98,12 @@ const iamOperations: Readonly<Record<string, QueryOperation>> = {
   CreateUser: {
     user: (params) => param(params, 'UserName'),
     run: async (params, _, identities) => [
-      userNode(
-        await identities.createUser(param(params, 'UserName'), param(params, 'Path') ?? '/'),
-      ),
+      [
+        'User',
+        userFields(
+          await identities.createUser(param(params, 'UserName'), param(params, 'Path') ?? '/'),
+        ),
+      ],
     ],
   },
   GetUser: {
@@ -118,7 +123,7 @@ const iamOperations: Readonly<Record<string, QueryOperation>> = {
           ],
         ];
       }
-      return [userNode(await identities.getUser(named ?? principal.userName))];
+      return [['User', userFields(await identities.getUser(named ?? principal.userName))]];
     },
   },
   ListUsers: {
@@ -126,7 +131,7 @@ const iamOperations: Readonly<Record<string, QueryOperation>> = {
       const name = (user: UserRecord) => user.userName;
       const users = (await identities.listUsers()).sort(byKey(name));
       const { page, tail } = paged(users, name, params);
-      return [['Users', members(page.map((user) => userNode(user)[1] as XmlNode[]))], ...tail];
+      return [['Users', members(page.map(userFields))], ...tail];
     },
   },
   DeleteUser: {
@@ -140,32 +145,18 @@ const iamOperations: Readonly<Record<string, QueryOperation>> = {
     user: namedOrCaller,
     run: async (params, principal, identities) => {
       const key = await identities.createAccessKey(namedOrCaller(params, principal));
-      return [
-        [
-          'AccessKey',
-          [
-            ['UserName', key.userName],
-            ['AccessKeyId', key.accessKeyId],
-            ['Status', key.status],
-            ['SecretAccessKey', key.secretAccessKey],
-            ['CreateDate', key.createDate],
-          ],
-        ],
-      ];
+      return [['AccessKey', keyFields(key.userName, key)]];
     },
   },
   ListAccessKeys: {
     user: namedOrCaller,
     run: async (params, principal, identities) => {
-      const user = await identities.listAccessKeys(namedOrCaller(params, principal));
+      const user = await identities.getUser(namedOrCaller(params, principal));
       const id = (key: AccessKeyMetadata) => key.accessKeyId;
       const { page, tail } = paged([...user.accessKeys].sort(byKey(id)), id, params);
       return [
         ['UserName', user.userName],
-        [
-          'AccessKeyMetadata',
-          members(page.map((key) => keyNode('member', user.userName, key)[1] as XmlNode[])),
-        ],
+        ['AccessKeyMetadata', members(page.map((key) => keyFields(user.userName, key)))],
         ...tail,
       ];
     },

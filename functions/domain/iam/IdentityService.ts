@@ -18,6 +18,7 @@ import {
   type AccessKeyMetadata,
   type AccessKeyStatus,
   type Principal,
+  rootPrincipal,
   type StoredAccessKey,
   USER_POLICY_SIZE_LIMIT,
   type UserRecord,
@@ -119,14 +120,7 @@ class IdentityService {
   #rootAndSealer(): Promise<{ root: Principal | undefined; sealer: SecretSealer }> {
     this.#keys ??= this.context.rootKey().then(
       (root) => ({
-        root: root && {
-          kind: 'root' as const,
-          arn: `arn:aws:iam::${this.context.accountId}:root`,
-          userId: this.context.accountId,
-          accessKeyId: root.accessKeyId,
-          secret: root.secretAccessKey,
-          policies: [],
-        },
+        root: root && rootPrincipal(this.context.accountId, root.accessKeyId, root.secretAccessKey),
         sealer: this.context.sealerFor(root?.secretAccessKey ?? UNPROTECTED_ROOT_SECRET),
       }),
       (error: unknown) => {
@@ -139,11 +133,6 @@ class IdentityService {
 
   userArn(userName: string, path = '/'): string {
     return `arn:aws:iam::${this.context.accountId}:user${path}${userName}`;
-  }
-
-  /** The root principal, when Berth has a root key. */
-  async root(): Promise<Principal | undefined> {
-    return (await this.#rootAndSealer()).root;
   }
 
   /** Who signs with this access key, or undefined for an unknown or inactive key. */
@@ -254,10 +243,6 @@ class IdentityService {
       ];
     });
     return { ...metadata, userName: record.userName, secretAccessKey };
-  }
-
-  async listAccessKeys(userName: string | undefined): Promise<UserRecord> {
-    return this.getUser(userName);
   }
 
   async updateAccessKey(

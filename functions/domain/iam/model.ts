@@ -44,9 +44,19 @@ interface Principal {
   readonly policies: readonly PolicyDocument[];
 }
 
+/** The account's root: allowed everything, with no policies to read. */
+const rootPrincipal = (accountId: string, accessKeyId: string, secret: string): Principal => ({
+  kind: 'root',
+  arn: `arn:aws:iam::${accountId}:root`,
+  userId: accountId,
+  accessKeyId,
+  secret,
+  policies: [],
+});
+
 /** IAM's inline-policy quota for users: the documents' characters, whitespace excluded. */
 const USER_POLICY_SIZE_LIMIT = 2048;
 const ACCESS_KEYS_PER_USER = 2;
 
 export type { AccessKeyMetadata, AccessKeyStatus, Principal, StoredAccessKey, UserRecord };
-export { ACCESS_KEYS_PER_USER, USER_POLICY_SIZE_LIMIT };
+export { ACCESS_KEYS_PER_USER, rootPrincipal, USER_POLICY_SIZE_LIMIT };
