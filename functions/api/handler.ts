@@ -60,10 +60,13 @@ const dispatchJson = async (
     throw new UnknownOperationException(`Unknown operation ${target}.`);
   }
   if (prefix === ECS_TARGET_PREFIX) deps.throttle?.take(name);
-  await authorize(principal, permissionFor(service.iam, name, body, deps.config), async (arn) => {
-    const tags = await deps.tagging.list(arn).catch(() => []);
-    return Object.fromEntries(tags.map((tag) => [tag.key ?? '', tag.value ?? '']));
-  });
+  // The root may do everything: what a call needs is worked out for users only.
+  if (principal.kind !== 'root') {
+    await authorize(principal, permissionFor(service.iam, name, body, deps.config), async (arn) => {
+      const tags = await deps.tagging.list(arn).catch(() => []);
+      return Object.fromEntries(tags.map((tag) => [tag.key ?? '', tag.value ?? '']));
+    });
+  }
   return respond(
     200,
     await operation(body, deps, principal),
