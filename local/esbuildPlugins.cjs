@@ -62,6 +62,8 @@ const consoleAssets = {
         target: ['chrome110', 'firefox110', 'safari16'],
         mainFields: ['browser', 'module', 'main'],
         legalComments: 'none',
+        metafile: true,
+        absWorkingDir: root,
       });
       // uPlot's own stylesheet, inlined beside the page's.
       const chartCss = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
@@ -72,9 +74,11 @@ const consoleAssets = {
       return {
         contents: `export const appJs = ${JSON.stringify(app.outputFiles[0].text)};\nexport const indexHtml = ${JSON.stringify(html)};`,
         loader: 'js',
-        watchFiles: ['main.ts', 'api.ts', 'services.ts', 'task.ts', 'usage.ts', 'index.html'].map(
-          (file) => join(root, file),
-        ),
+        // Whatever the app was built from (its metafile says), and its page.
+        watchFiles: [
+          ...Object.keys(app.metafile.inputs).map((input) => join(root, input)),
+          join(root, 'index.html'),
+        ],
       };
     });
   },

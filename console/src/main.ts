@@ -1,19 +1,17 @@
 import type { Cluster, ContainerInstance, Task } from '@aws-sdk/client-ecs';
-import htm from 'htm';
-import { h, render } from 'preact';
+import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { TASK_STATUSES } from '../../functions/domain/tasks/model';
 import { type Api, api, type Credentials, type Point } from './api';
 import { ServicePage, ServicesSection, UtilizationChart } from './services';
 import { type TaskEvent, TaskPage } from './task';
 import { UsagePage } from './usage';
+import { errorText, html } from './view';
 
 /**
  * Berth's console: clusters, their instances and tasks, kept live by the
  * events stream; actions go through the public API with the user's key.
  */
-
-const html = htm.bind(h);
 
 interface ConsoleConfig {
   readonly region: string;
@@ -29,9 +27,6 @@ const savedCredentials = (): Credentials | undefined => {
   const text = sessionStorage.getItem(CREDENTIALS_KEY);
   return text ? (JSON.parse(text) as Credentials) : undefined;
 };
-
-const errorText = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
 interface Route {
   readonly cluster?: string;

@@ -1,10 +1,9 @@
 import type { ScalingActivity, ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
 import type { Service } from '@aws-sdk/client-ecs';
-import htm from 'htm';
-import { h } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { Api, Point } from './api';
+import { errorText, html } from './view';
 
 /**
  * A cluster's services (desired, running and pending counts, the primary
@@ -12,11 +11,6 @@ import type { Api, Point } from './api';
  * deployments as progress bars, its events, its scaling policies and
  * activities, and its CPU and memory utilization as a chart.
  */
-
-const html = htm.bind(h);
-
-const errorText = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
 /** A deployment's running count of its desired count, as a bar with the figures and state in text. */
 const Progress = ({

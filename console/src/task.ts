@@ -1,16 +1,13 @@
 import type { Task } from '@aws-sdk/client-ecs';
-import htm from 'htm';
-import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from './api';
+import { errorText, html } from './view';
 
 /**
  * One task: its containers and their exit codes, why it stopped, its network
  * attachment (a FARGATE or awsvpc task's address), and a timeline of its
  * state changes from its own timestamps.
  */
-
-const html = htm.bind(h);
 
 /** A task state change seen on the events stream while the console was open. */
 interface TaskEvent {
@@ -63,11 +60,7 @@ const TaskPage = ({
   const [task, setTask] = useState<Task>();
   const [error, setError] = useState<string>();
   useEffect(() => {
-    client
-      .task(cluster, id)
-      .then(setTask, (caught: unknown) =>
-        setError(caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)),
-      );
+    client.task(cluster, id).then(setTask, (caught: unknown) => setError(errorText(caught)));
   }, [client, cluster, id, live]);
   const attachment = task?.attachments?.find((item) => item.type === 'ElasticNetworkInterface');
   const detail = (name: string) => attachment?.details?.find((item) => item.name === name)?.value;

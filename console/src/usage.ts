@@ -1,10 +1,9 @@
 import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
-import htm from 'htm';
-import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Credentials } from './api';
+import { html } from './view';
 
 /**
  * Metered usage and cost of FARGATE tasks (Berth's GetUsageReport, the same
@@ -12,8 +11,6 @@ import type { Credentials } from './api';
  * client knows Berth's own operation, so the request is signed here with the
  * SDK's signer, as `npm run usage` signs it (signing name `berth`).
  */
-
-const html = htm.bind(h);
 
 interface UsageRow {
   readonly cluster: string;

@@ -1,0 +1,11 @@
+import htm from 'htm';
+import { h } from 'preact';
+
+/** Preact's `h` as tagged templates: the console's views need no JSX step. */
+const html = htm.bind(h);
+
+/** An API error as the console shows it: the SDK's error name (ECS's `__type`) and message. */
+const errorText = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+export { errorText, html };
