@@ -1,11 +1,12 @@
+import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/protocols';
-import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /**
  * `fetch`, signed with SigV4 as the SDKs sign: for Berth's own operations
- * that no AWS SDK client knows (`npm run usage`'s GetUsageReport) and for
- * tests that speak the wire raw.
+ * that no AWS SDK client knows (GetUsageReport, from `npm run usage` and the
+ * console) and for tests that speak the wire raw. The SDK's JavaScript
+ * SHA-256 runs in Node and in the browser alike.
  */
 
 interface SigningOptions {
@@ -25,7 +26,7 @@ const signedFetch = async (
     service: options.service,
     region: options.region,
     credentials: options.credentials,
-    sha256: Hash.bind(null, 'sha256'),
+    sha256: Sha256,
   });
   const signed = await signer.sign(
     new HttpRequest({

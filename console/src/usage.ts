@@ -1,15 +1,13 @@
-import { Sha256 } from '@smithy/core/checksum';
-import { HttpRequest } from '@smithy/core/protocols';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { useEffect, useState } from 'preact/hooks';
+import { signedFetch } from '../../local/signedFetch';
 import type { Credentials } from './api';
 import { html } from './view';
 
 /**
  * Metered usage and cost of FARGATE tasks (Berth's GetUsageReport, the same
  * report `npm run usage` prints), as a table and a bar chart. No AWS SDK
- * client knows Berth's own operation, so the request is signed here with the
- * SDK's signer, as `npm run usage` signs it (signing name `berth`).
+ * client knows Berth's own operation, so it goes through `signedFetch`, as
+ * `npm run usage` sends it (signing name `berth`).
  */
 
 interface UsageRow {
@@ -40,33 +38,18 @@ const usageReport = async (
   groupBy: string,
   sinceMs: number,
 ): Promise<UsageReport> => {
-  const url = new URL('/', window.location.origin);
   const end = Date.now();
-  const body = JSON.stringify({ startTime: (end - sinceMs) / 1000, endTime: end / 1000, groupBy });
-  const signer = new SignatureV4({
-    service: 'berth',
-    region: credentials.region,
-    credentials,
-    sha256: Sha256,
-  });
-  const signed = await signer.sign(
-    new HttpRequest({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: '/',
+  const response = await signedFetch(
+    `${window.location.origin}/`,
+    {
       headers: {
-        host: url.host,
         'content-type': 'application/x-amz-json-1.1',
         'x-amz-target': 'Berth_20261201.GetUsageReport',
       },
-      body,
-    }),
+      body: JSON.stringify({ startTime: (end - sinceMs) / 1000, endTime: end / 1000, groupBy }),
+    },
+    { service: 'berth', region: credentials.region, credentials },
   );
-  // The browser sends the host it dials itself: the one signed above.
-  const { host: _, ...headers } = signed.headers;
-  const response = await fetch(url, { method: 'POST', headers, body });
   const answer = (await response.json()) as UsageReport & { __type?: string; message?: string };
   if (!response.ok) throw new Error(`${answer.__type ?? response.status}: ${answer.message ?? ''}`);
   return answer;
