@@ -7,6 +7,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { findDockerSocket } from '../agent/runtimes';
 import type { AgentCredentials } from '../agent/signing';
+import { readAuth } from '../functions/config/environment';
 import { claimBuildFolder, removeAbandonedBuildFolders } from './buildFolders';
 import { startCapacityServer } from './capacity/server';
 import { ensureTables, type LocalDynamoDb, startDynamoDbLocal } from './dynamodb';
@@ -84,24 +85,16 @@ interface RunningStack {
 
 /**
  * Whether the stack verifies signatures (BERTH_AUTH=sigv4) and with which
- * root key; refused at once, before any part starts, when the key is missing.
+ * root key, read as the handlers will read it; refused at once, before any
+ * part starts, when the key is missing.
  */
-const readAuth = (
+const stackAuth = (
   environment: Record<string, string | undefined>,
 ): { mode: 'none' } | { mode: 'sigv4'; root: AgentCredentials } => {
-  const mode = environment.BERTH_AUTH || 'none';
-  if (mode !== 'none' && mode !== 'sigv4') {
-    throw new Error(`BERTH_AUTH must be none or sigv4, not ${mode}`);
-  }
-  if (mode === 'none') return { mode };
-  const accessKeyId = environment.BERTH_ROOT_ACCESS_KEY_ID;
-  const secretAccessKey = environment.BERTH_ROOT_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) {
-    throw new Error(
-      'BERTH_AUTH=sigv4 needs the root key pair: set BERTH_ROOT_ACCESS_KEY_ID and BERTH_ROOT_SECRET_ACCESS_KEY',
-    );
-  }
-  return { mode, root: { accessKeyId, secretAccessKey } };
+  const { auth, rootKey } = readAuth(true, environment);
+  return auth === 'sigv4' && rootKey?.kind === 'environment'
+    ? { mode: 'sigv4', root: rootKey }
+    : { mode: 'none' };
 };
 
 class MissingJavaError extends Error {
@@ -195,7 +188,7 @@ const agentMetricsSeconds = (environment: Record<string, string> | undefined): n
 
 const startLocalStack = async (options: StackOptions): Promise<RunningStack> => {
   if (!hasJava()) throw new MissingJavaError();
-  const auth = readAuth({ ...process.env, ...options.environment });
+  const auth = stackAuth({ ...process.env, ...options.environment });
   for (const [name, port] of Object.entries(options.ports)) await assertPortFree(name, port);
   const log = options.log ?? (() => {});
   const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));

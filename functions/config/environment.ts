@@ -133,8 +133,12 @@ type RootKeySource =
  * deployed Berth must not be reachable without (issue 10). Locally it is
  * the user's choice, off by default.
  */
-const readAuth = (offline: boolean): Pick<BerthConfig, 'auth' | 'rootKey'> => {
-  const mode = optionalEnv('BERTH_AUTH');
+const readAuth = (
+  offline: boolean,
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+): Pick<BerthConfig, 'auth' | 'rootKey'> => {
+  const read = (name: string) => environment[name] || undefined;
+  const mode = read('BERTH_AUTH');
   if (mode !== undefined && mode !== 'none' && mode !== 'sigv4') {
     throw new Error(`BERTH_AUTH must be none or sigv4, not ${mode}`);
   }
@@ -144,10 +148,10 @@ const readAuth = (offline: boolean): Pick<BerthConfig, 'auth' | 'rootKey'> => {
     );
   }
   const auth = offline && mode !== 'sigv4' ? 'none' : 'sigv4';
-  const accessKeyId = optionalEnv('BERTH_ROOT_ACCESS_KEY_ID');
-  const secretAccessKey = optionalEnv('BERTH_ROOT_SECRET_ACCESS_KEY');
+  const accessKeyId = read('BERTH_ROOT_ACCESS_KEY_ID');
+  const secretAccessKey = read('BERTH_ROOT_SECRET_ACCESS_KEY');
   // Offline the secret's reference in serverless.yml arrives unresolved: only AWS has one.
-  const secretArn = offline ? undefined : optionalEnv('BERTH_ROOT_SECRET_ARN');
+  const secretArn = offline ? undefined : read('BERTH_ROOT_SECRET_ARN');
   const rootKey: RootKeySource | undefined =
     accessKeyId !== undefined && secretAccessKey !== undefined
       ? { kind: 'environment', accessKeyId, secretAccessKey }
@@ -227,4 +231,4 @@ const loadConfig = (): BerthConfig => {
 };
 
 export type { BerthConfig, Quotas, RootKeySource, StateMachineName };
-export { loadConfig, STATE_MACHINES };
+export { loadConfig, readAuth, STATE_MACHINES };
