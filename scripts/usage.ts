@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { credentialsFromEnvironment } from '../agent/signing';
 import { formatTable, USAGE_GROUPINGS, type UsageReport } from '../functions/domain/usage/report';
 import { signedFetch } from '../local/signedFetch';
 
@@ -71,10 +72,7 @@ const main = async () => {
     {
       service: 'berth',
       region: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1',
-      credentials: {
-        accessKeyId: process.env.AWS_ACCESS_KEY_ID || 'berth',
-        secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY || 'berth',
-      },
+      credentials: credentialsFromEnvironment(),
     },
   );
   const body = (await response.json()) as Record<string, unknown>;
