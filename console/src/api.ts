@@ -6,6 +6,7 @@ import {
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateServiceCommand,
+  DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
   DescribeServicesCommand,
@@ -64,6 +65,19 @@ const api = (credentials: Credentials, metricsNamespace = 'AWS/ECS') => {
         new DescribeClustersCommand({ clusters: clusterArns.slice(0, 100) }),
       );
       return clusters.sort((a, b) => (a.clusterName ?? '').localeCompare(b.clusterName ?? ''));
+    },
+    /** The cluster's capacity providers, described with their tags, and its default strategy. */
+    async capacity(cluster: string) {
+      const { clusters = [] } = await ecs.send(
+        new DescribeClustersCommand({ clusters: [cluster] }),
+      );
+      const names = clusters[0]?.capacityProviders ?? [];
+      const strategy = clusters[0]?.defaultCapacityProviderStrategy ?? [];
+      if (names.length === 0) return { providers: [], strategy };
+      const { capacityProviders = [] } = await ecs.send(
+        new DescribeCapacityProvidersCommand({ capacityProviders: names, include: ['TAGS'] }),
+      );
+      return { providers: capacityProviders, strategy };
     },
     async instances(cluster: string) {
       const { containerInstanceArns = [] } = await ecs.send(

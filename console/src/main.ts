@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { TASK_STATUSES } from '../../functions/domain/tasks/model';
 import { type Api, api, type Credentials, type Point } from './api';
+import { CapacityProvidersSection } from './capacity';
 import { ServicePage, ServicesSection, UtilizationChart } from './services';
 import { type TaskEvent, TaskPage } from './task';
 import { UsagePage } from './usage';
@@ -19,6 +20,8 @@ interface ConsoleConfig {
   readonly metricsNamespace?: string;
   /** The events stream (Server-Sent Events), when the stack has one. */
   readonly eventsUrl?: string;
+  /** Without a stream (on AWS), how often a shown page reads again what it shows. */
+  readonly refreshSeconds?: number;
 }
 
 const CREDENTIALS_KEY = 'berth-console-credentials';
@@ -47,7 +50,7 @@ const readRoute = (): Route => {
   return { cluster };
 };
 
-type Live = 'connecting' | 'live' | 'cut' | 'off';
+type Live = 'connecting' | 'live' | 'cut' | 'refreshing';
 
 /** An envelope of the events stream (EventBridge's shape). */
 interface StreamEvent {
@@ -63,7 +66,7 @@ interface StreamEvent {
 
 /** Follows the events stream; `onEvent` for each event, and says whether the stream is up. */
 const useEvents = (url: string | undefined, onEvent: (event: StreamEvent) => void): Live => {
-  const [state, setState] = useState<Live>(url ? 'connecting' : 'off');
+  const [state, setState] = useState<Live>(url ? 'connecting' : 'refreshing');
   useEffect(() => {
     if (!url) return undefined;
     const source = new EventSource(url);
@@ -80,6 +83,26 @@ const useEvents = (url: string | undefined, onEvent: (event: StreamEvent) => voi
     return () => source.close();
   }, [url, onEvent]);
   return state;
+};
+
+/**
+ * Where there is no events stream (on AWS: events go to EventBridge), a shown
+ * page reads again every `seconds`, and at once when its tab is shown again;
+ * a hidden tab costs the API nothing. The ECS console refreshes the same way.
+ */
+const useRefresh = (active: boolean, seconds: number, onTick: () => void): void => {
+  useEffect(() => {
+    if (!active) return undefined;
+    const tickWhenShown = () => {
+      if (document.visibilityState === 'visible') onTick();
+    };
+    const timer = window.setInterval(tickWhenShown, seconds * 1000);
+    document.addEventListener('visibilitychange', tickWhenShown);
+    return () => {
+      window.clearInterval(timer);
+      document.removeEventListener('visibilitychange', tickWhenShown);
+    };
+  }, [active, seconds, onTick]);
 };
 
 const Login = ({
@@ -178,7 +201,7 @@ const ClusterPage = ({ client, name, live }: { client: Api; name: string; live: 
       },
       (caught) => setError(errorText(caught)),
     );
-    // Metrics are read where Berth keeps them (its local CloudWatch endpoint); elsewhere none show.
+    // Through Berth's CloudWatch endpoint (on AWS it reads CloudWatch, Berth's namespace only).
     client.utilization(name).then(setSeries, () => setSeries({}));
   }, [client, name]);
   // `live` changes with every event of this cluster: read again.
@@ -249,6 +272,7 @@ const ClusterPage = ({ client, name, live }: { client: Api; name: string; live: 
         })}
       </tbody>
     </table>
+    <${CapacityProvidersSection} client=${client} cluster=${name} live=${live} />
     <${ServicesSection} client=${client} cluster=${name} families=${families} live=${live} />
     <h3>Utilization</h3>
     <${UtilizationChart} series=${series} title=${`Cluster ${name}: CPU and memory utilization`} />
@@ -305,12 +329,13 @@ const ClusterPage = ({ client, name, live }: { client: Api; name: string; live: 
   </section>`;
 };
 
-const LIVE_TEXT: Record<Live, string> = {
-  connecting: 'Connecting to the events stream…',
-  live: 'Live: pages follow the events stream',
-  cut: 'The events stream is cut; reconnecting…',
-  off: 'No events stream: reload to see changes',
-};
+const liveText = (state: Live, refreshSeconds: number): string =>
+  ({
+    connecting: 'Connecting to the events stream…',
+    live: 'Live: pages follow the events stream',
+    cut: 'The events stream is cut; reconnecting…',
+    refreshing: `No events stream here: pages refresh every ${refreshSeconds} s while shown`,
+  })[state];
 
 const App = ({ config }: { config: ConsoleConfig }) => {
   const [credentials, setCredentials] = useState<Credentials | undefined>(savedCredentials);
@@ -342,6 +367,9 @@ const App = ({ config }: { config: ConsoleConfig }) => {
     [cluster],
   );
   const stream = useEvents(credentials ? config.eventsUrl : undefined, onEvent);
+  const refreshSeconds = config.refreshSeconds ?? 15;
+  const refresh = useCallback(() => setLive((n) => n + 1), []);
+  useRefresh(credentials !== undefined && stream === 'refreshing', refreshSeconds, refresh);
   const client = useMemo(
     () => (credentials ? api(credentials, config.metricsNamespace) : undefined),
     [credentials, config.metricsNamespace],
@@ -357,7 +385,7 @@ const App = ({ config }: { config: ConsoleConfig }) => {
     <header>
       <strong>Berth</strong>
       <nav aria-label="Main"><a href="#/clusters">Clusters</a> <a href="#/usage">Usage</a></nav>
-      <span role="status" class=${`live ${stream}`}>${LIVE_TEXT[stream]}</span>
+      <span role="status" class=${`live ${stream}`}>${liveText(stream, refreshSeconds)}</span>
       <button onClick=${signOut}>Sign out</button>
     </header>
     <main>

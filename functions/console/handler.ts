@@ -43,7 +43,9 @@ const handler = async (
         JSON.stringify({
           region: region(),
           metricsNamespace: metricsNamespace(),
-          // Locally the events server's stream; on AWS there is none yet.
+          // Without a stream, shown pages read again this often.
+          refreshSeconds: 15,
+          // Locally the events server's stream; on AWS there is none (pages refresh).
           ...(eventsEndpoint() ? { eventsUrl: `${eventsEndpoint()}/events` } : {}),
         }),
       );

@@ -1,10 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  CreateCapacityProviderCommand,
   CreateClusterCommand,
   ListTasksCommand,
+  PutClusterCapacityProvidersCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
+  StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { credentials, ecsClient, stackUrl, uniqueName } from '../helpers/clients';
@@ -199,4 +202,84 @@ describe('The web console', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('without an events stream (as on AWS) refreshes shown pages, and shows the capacity providers', async () => {
+    // Prepare: a cluster with an agent and a pool provider of its own in its default strategy
+    const cluster = uniqueName('console-aws');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    agents.push(
+      await startSimulatedAgent({ ecs, wsUrl: process.env.BERTH_TEST_WS_URL ?? '', cluster }),
+    );
+    const provider = uniqueName('pool');
+    await ecs.send(
+      new CreateCapacityProviderCommand({
+        name: provider,
+        autoScalingGroupProvider: {
+          autoScalingGroupArn: `arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:x:autoScalingGroupName/${provider}`,
+          managedScaling: { status: 'ENABLED', targetCapacity: 80 },
+          managedTerminationProtection: 'DISABLED',
+        },
+        tags: [{ key: 'berth:max-size', value: '3' }],
+      }),
+    );
+    await ecs.send(
+      new PutClusterCapacityProvidersCommand({
+        cluster,
+        capacityProviders: [provider],
+        defaultCapacityProviderStrategy: [{ capacityProvider: provider, weight: 2, base: 1 }],
+      }),
+    );
+    const family = uniqueName('refresh');
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        containerDefinitions: [{ name: 'app', image: 'busybox', cpu: 128, memory: 64 }],
+      }),
+    );
+    const page = await browser.newPage();
+    // The stack's config as a deployed one gives it: no events stream (and a short refresh).
+    await page.route('**/console/config.json', async (route) => {
+      const config = await (await route.fetch()).json();
+      delete config.eventsUrl;
+      await route.fulfill({ json: { ...config, refreshSeconds: 1 } });
+    });
+    const streams: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/events')) streams.push(request.url());
+    });
+
+    // Act: open the cluster's page, then run a task and stop it elsewhere (the SDK)
+    await signIn(page);
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'No events stream here: pages refresh every 1 s while shown' })
+      .waitFor();
+    await page.goto(`${stackUrl()}/console#/clusters/${cluster}`);
+    await page.getByRole('heading', { name: `Cluster ${cluster}` }).waitFor();
+    const providerRow = page.locator(`tr[data-provider="${provider}"]`);
+    await providerRow.waitFor();
+    const { tasks } = await ecs.send(
+      new RunTaskCommand({ cluster, taskDefinition: family, launchType: 'EC2' }),
+    );
+    const id = tasks?.[0]?.taskArn?.split('/').at(-1) ?? '';
+
+    // Assess: the page follows it with no stream and no reload, and tells what it does
+    await page
+      .locator(`tr[data-task="${id}"] td.status`, { hasText: 'RUNNING' })
+      .waitFor({ timeout: 20_000 });
+    await ecs.send(new StopTaskCommand({ cluster, task: id }));
+    await page
+      .locator(`tr[data-task="${id}"] td.status`, { hasText: 'STOPPED' })
+      .waitFor({ timeout: 20_000 });
+    expect(streams).toEqual([]);
+    await expect(providerRow.getByRole('cell').allTextContents()).resolves.toEqual([
+      provider,
+      'ACTIVE',
+      `Pool ${provider}: 0–3 instances of 2048 CPU, 4096 MiB`,
+      'ENABLED: target 80%, steps 1–10000',
+      'DISABLED',
+      'weight 2, base 1',
+    ]);
+    await page.close();
+  }, 90_000);
 });
