@@ -67,12 +67,20 @@ interface StreamEvent {
 /** Follows the events stream; `onEvent` for each event, and says whether the stream is up. */
 const useEvents = (url: string | undefined, onEvent: (event: StreamEvent) => void): Live => {
   const [state, setState] = useState<Live>(url ? 'connecting' : 'refreshing');
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (!url) return undefined;
     const source = new EventSource(url);
+    let retry: number | undefined;
     source.onopen = () => setState('live');
-    // EventSource reconnects by itself; the page says the stream is cut meanwhile.
-    source.onerror = () => setState('cut');
+    // EventSource reconnects by itself after a network error; the page says the stream is
+    // cut meanwhile. After an answer that is not a stream it gives up: then a new one, in 5 s.
+    source.onerror = () => {
+      setState('cut');
+      if (source.readyState === EventSource.CLOSED && retry === undefined) {
+        retry = window.setTimeout(() => setAttempt((n) => n + 1), 5_000);
+      }
+    };
     source.onmessage = (message) => {
       try {
         onEvent(JSON.parse(String(message.data)));
@@ -80,8 +88,11 @@ const useEvents = (url: string | undefined, onEvent: (event: StreamEvent) => voi
         // Not an event: ignored.
       }
     };
-    return () => source.close();
-  }, [url, onEvent]);
+    return () => {
+      window.clearTimeout(retry);
+      source.close();
+    };
+  }, [url, onEvent, attempt]);
   return state;
 };
 

@@ -9,7 +9,7 @@ import {
   RunTaskCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page, type Route } from 'playwright-core';
 import { credentials, ecsClient, stackUrl, uniqueName } from '../helpers/clients';
 import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAgent';
 
@@ -282,4 +282,27 @@ describe('The web console', () => {
     ]);
     await page.close();
   }, 90_000);
+
+  it.each([
+    ['is cut (a network error)', (route: Route) => route.abort('connectionreset')],
+    ['answers what is not a stream', (route: Route) => route.fulfill({ status: 502, body: '' })],
+  ])(
+    'says when the events stream %s, and follows it again when it is back',
+    async (_case, refuse) => {
+      const page = await browser.newPage();
+      await page.route('**/events', refuse);
+      await signIn(page);
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'The events stream is cut; reconnecting…' })
+        .waitFor();
+      await page.unroute('**/events');
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Live: pages follow the events stream' })
+        .waitFor({ timeout: 15_000 });
+      await page.close();
+    },
+    30_000,
+  );
 });
