@@ -1,4 +1,3 @@
-import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { requestCounts } from '../adapters/requestCounts';
 import { dependencies } from '../config/dependencies';
@@ -28,9 +27,7 @@ const handler = async (): Promise<APIGatewayProxyStructuredResultV2> => {
   const parts = Object.fromEntries(
     await Promise.all([
       probe('dynamodb', () => deps.table.get({ pk: 'HEALTH', sk: 'HEALTH' })),
-      probe('stepFunctions', () =>
-        deps.stepFunctions.send(new ListStateMachinesCommand({ maxResults: 1 })),
-      ),
+      probe('stepFunctions', () => deps.stepFunctions.call('ListStateMachines', { maxResults: 1 })),
     ]),
   );
   const healthy = Object.values(parts).every((state) => state === 'ok');

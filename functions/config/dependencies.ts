@@ -1,4 +1,4 @@
-import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { AwsJsonClient } from '../adapters/AwsJsonClient';
 import { WebSocketAgentNotifier } from '../adapters/apigateway/WebSocketAgentNotifier';
 import {
   HttpCapacityProvisioner,
@@ -69,7 +69,7 @@ interface Dependencies {
   /** A ListContainerInstances `filter`, compiled once: does an instance match it? */
   instanceFilter(expression: string): (record: ContainerInstanceRecord) => boolean;
   readonly table: DynamoDbTable;
-  readonly stepFunctions: SFNClient;
+  readonly stepFunctions: AwsJsonClient;
   readonly clusters: ClusterService;
   readonly taskDefinitions: TaskDefinitionService;
   readonly tagging: TaggingService;

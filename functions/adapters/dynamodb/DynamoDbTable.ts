@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
-  DynamoDBClient,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -19,8 +18,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { InvalidParameterException } from '../../domain/errors';
 import type { Page, PageRequest } from '../../domain/model';
-import { connectionSettings, REUSED_MIDDLEWARE } from '../connections';
-import { countRequests } from '../requestCounts';
+import { AwsJsonClient } from '../AwsJsonClient';
 import { DocumentCommandSender } from './DocumentCommandSender';
 
 /**
@@ -39,26 +37,24 @@ const TABLE_KEY_ATTRIBUTES = ['pk', 'sk'] as const;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
 
 /**
- * Builds the client of the document commands once per process, with
- * keep-alive connections and each command's middleware chain built once
- * (`DocumentCommandSender`).
+ * Builds the client of the document commands once per process: DynamoDB's
+ * JSON over keep-alive connections (`DocumentCommandSender`), retried as the
+ * SDK would with up to five attempts.
  */
-const createDocumentClient = (options: { region: string; endpoint?: string | undefined }) => {
-  const client = new DynamoDBClient({
-    region: options.region,
-    maxAttempts: 5,
-    ...connectionSettings(options.endpoint, {
+const createDocumentClient = (options: { region: string; endpoint?: string | undefined }) =>
+  new DocumentCommandSender(
+    new AwsJsonClient({
+      protocol: { service: 'dynamodb', targetPrefix: 'DynamoDB_20120810', jsonVersion: '1.0' },
+      region: options.region,
+      endpoint: options.endpoint,
+      maxAttempts: 5,
       maxSockets: 64,
       connectionTimeout: 2_000,
       requestTimeout: 10_000,
+      countAs: 'DynamoDB',
     }),
-    ...REUSED_MIDDLEWARE,
-  });
-  countRequests(client.middlewareStack, 'DynamoDB');
-  return new DocumentCommandSender(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
-  });
-};
+    { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } },
+  );
 
 /**
  * A page token is the key to start after, bound to the query it came from: a

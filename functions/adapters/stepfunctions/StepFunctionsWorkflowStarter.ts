@@ -1,37 +1,31 @@
 import { createHash } from 'node:crypto';
-import {
-  ExecutionAlreadyExists,
-  InvalidToken,
-  SendTaskSuccessCommand,
-  SFNClient,
-  StartExecutionCommand,
-  TaskDoesNotExist,
-  TaskTimedOut,
-} from '@aws-sdk/client-sfn';
 import type { TaskLifecycleInput, WorkflowStarter } from '../../domain/ports/WorkflowStarter';
-import { connectionSettings, REUSED_MIDDLEWARE } from '../connections';
-import { countRequests } from '../requestCounts';
+import { AwsJsonClient, AwsJsonError } from '../AwsJsonClient';
 
 /**
  * Starts the Step Functions workflows of `statemachines/`. Executions are
  * named after what they work on, so that starting the same work twice is a
  * no-op: Step Functions refuses a second execution of one name (or, with the
- * same input, returns the first).
+ * same input, returns the first). Its JSON API is called through
+ * `AwsJsonClient` (ADR 13: the SDK client's per-call work was most of what a
+ * call cost).
  */
 
 const createStepFunctionsClient = (options: {
   region: string;
   endpoint?: string | undefined;
-}): SFNClient => {
-  const client = new SFNClient({
+}): AwsJsonClient =>
+  new AwsJsonClient({
+    protocol: { service: 'states', targetPrefix: 'AWSStepFunctions', jsonVersion: '1.0' },
     region: options.region,
+    endpoint: options.endpoint,
     maxAttempts: 5,
-    ...connectionSettings(options.endpoint),
-    ...REUSED_MIDDLEWARE,
+    requestTimeout: 10_000,
+    countAs: 'SFN',
   });
-  countRequests(client.middlewareStack, 'SFN');
-  return client;
-};
+
+/** The step already moved on: resumed by someone else, timed out, or stopped. */
+const GONE_TOKEN_ERRORS = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 /** Execution names are ≤ 80 characters of a restricted set; a hash keeps long family names legal. */
 const executionName = (kind: string, subject: string): string =>
@@ -39,7 +33,7 @@ const executionName = (kind: string, subject: string): string =>
 
 class StepFunctionsWorkflowStarter implements WorkflowStarter {
   constructor(
-    private readonly client: SFNClient,
+    private readonly client: AwsJsonClient,
     private readonly arns: { taskDefinitionCleanup: string; taskLifecycle: string },
     private readonly settings: { taskDefinitionCleanupIntervalSeconds: number },
   ) {}
@@ -59,30 +53,26 @@ class StepFunctionsWorkflowStarter implements WorkflowStarter {
 
   async resume(token: string, output: object): Promise<void> {
     try {
-      await this.client.send(
-        new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }),
-      );
+      await this.client.call('SendTaskSuccess', {
+        taskToken: token,
+        output: JSON.stringify(output),
+      });
     } catch (error) {
-      // The step already moved on (resumed by someone else, timed out, or stopped).
-      if (
-        error instanceof TaskTimedOut ||
-        error instanceof TaskDoesNotExist ||
-        error instanceof InvalidToken
-      ) {
-        return;
-      }
+      if (error instanceof AwsJsonError && GONE_TOKEN_ERRORS.has(error.type)) return;
       throw error;
     }
   }
 
   async #start(stateMachineArn: string, name: string, input: unknown): Promise<void> {
     try {
-      await this.client.send(
-        new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
-      );
+      await this.client.call('StartExecution', {
+        stateMachineArn,
+        name,
+        input: JSON.stringify(input),
+      });
     } catch (error) {
       // Already started for this subject: the work is in hand.
-      if (error instanceof ExecutionAlreadyExists) return;
+      if (error instanceof AwsJsonError && error.type === 'ExecutionAlreadyExists') return;
       throw error;
     }
   }

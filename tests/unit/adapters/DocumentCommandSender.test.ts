@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
+import { AwsJsonClient } from '../../../functions/adapters/AwsJsonClient';
 import { DocumentCommandSender } from '../../../functions/adapters/dynamodb/DocumentCommandSender';
 
 /**
@@ -24,7 +25,11 @@ import { DocumentCommandSender } from '../../../functions/adapters/dynamodb/Docu
  */
 
 let answer: unknown = {};
+/** The status of the stand-in's answers, and how many first answers are a 503 instead. */
+let status = 200;
+let unavailable = 0;
 const bodies: unknown[] = [];
+const targets: string[] = [];
 let server: Server;
 let endpoint = '';
 
@@ -38,7 +43,14 @@ beforeAll(async () => {
       // An idempotency token the SDK makes up per call (TransactWriteItems) cannot match.
       const { ClientRequestToken: token, ...body } = JSON.parse(text) as Record<string, unknown>;
       bodies.push(token === undefined ? body : { ...body, ClientRequestToken: typeof token });
-      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      targets.push(`${request.headers['x-amz-target']} ${request.headers['content-type']}`);
+      if (unavailable > 0) {
+        unavailable -= 1;
+        response.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end('{"__type":"com.amazon.coral.availability#ServiceUnavailableException"}');
+        return;
+      }
+      response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
       response.end(JSON.stringify(answer));
     });
   });
@@ -59,18 +71,47 @@ const lowLevel = (cacheMiddleware: boolean) =>
     cacheMiddleware,
   });
 
-const both = async (command: () => object, output: unknown) => {
+const transport = (maxAttempts = 1) =>
+  new AwsJsonClient({
+    protocol: { service: 'dynamodb', targetPrefix: 'DynamoDB_20120810', jsonVersion: '1.0' },
+    region: 'us-east-1',
+    endpoint,
+    maxAttempts,
+    requestTimeout: 5_000,
+    countAs: 'DynamoDB',
+  });
+
+const both = async (command: () => object, output: unknown, answerStatus = 200) => {
   const reference = DynamoDBDocumentClient.from(lowLevel(false), translateConfig);
-  const sender = new DocumentCommandSender(lowLevel(true), translateConfig);
+  const sender = new DocumentCommandSender(transport(), translateConfig);
   answer = output;
+  status = answerStatus;
   bodies.length = 0;
+  targets.length = 0;
   // Twice through the sender: its cached chain must take each call's own input.
-  const expected = await reference.send(command() as never);
-  const got = await sender.send(command() as never);
-  const again = await sender.send(command() as never);
+  // Outputs are compared without the SDK's `$metadata`, which the sender does not make up.
+  const outcome = (call: Promise<unknown>) =>
+    call.then(
+      (value) => {
+        const { $metadata: _metadata, ...rest } = value as Record<string, unknown>;
+        return rest;
+      },
+      (error: Error & Record<string, unknown>) => ({
+        error: error.constructor.name,
+        name: error.name,
+        message: error.message,
+        fault: error.$fault,
+        status: (error.$metadata as { httpStatusCode?: number }).httpStatusCode,
+        Item: error.Item,
+        CancellationReasons: error.CancellationReasons,
+      }),
+    );
+  const expected = await outcome(reference.send(command() as never));
+  const got = await outcome(sender.send(command() as never));
+  const again = await outcome(sender.send(command() as never));
   reference.destroy();
   sender.destroy();
-  return { expected, got, again, bodies: [...bodies] };
+  return { expected, got, again, bodies: [...bodies], targets: [...targets] };
 };
 
 /** Values a Berth item holds: strings, numbers, booleans, nulls, lists, maps, undefined. */
@@ -202,6 +243,122 @@ describe('Class: DocumentCommandSender', () => {
     expect(result.bodies).toHaveLength(3);
     expect(result.bodies[1]).toEqual(result.bodies[0]);
     expect(result.bodies[2]).toEqual(result.bodies[0]);
+    expect(result.targets[1]).toBe(result.targets[0]);
+    expect(result.got).toEqual(result.expected);
+  });
+
+  const conditionalPut = () =>
+    new PutCommand({
+      TableName: 't',
+      Item: { pk: 'a', sk: 'b', version: 2 },
+      ConditionExpression: 'version = :v',
+      ExpressionAttributeValues: { ':v': 1 },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+  it.each([
+    [
+      'a failed condition, with the item as it stood',
+      conditionalPut,
+      {
+        __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
+        message: 'The conditional request failed',
+        Item: marshall({ pk: 'a', sk: 'b', version: 7 }),
+      },
+      400,
+    ],
+    [
+      'a cancelled transaction, with its reasons and items',
+      () =>
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: 't', Item: { pk: 'a', sk: 'b' } } },
+            {
+              ConditionCheck: {
+                TableName: 't',
+                Key: { pk: 'a', sk: 'c' },
+                ConditionExpression: 'attribute_exists(pk)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+          ],
+        }),
+      {
+        __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+        Message:
+          'Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]',
+        CancellationReasons: [
+          { Code: 'None' },
+          {
+            Code: 'ConditionalCheckFailed',
+            Message: 'The conditional request failed',
+            Item: marshall({ pk: 'a', sk: 'c', n: 1 }),
+          },
+        ],
+      },
+      400,
+    ],
+    [
+      'any other error, by its name',
+      conditionalPut,
+      {
+        __type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException',
+        message: 'Cannot do operations on a non-existent table',
+      },
+      400,
+    ],
+  ])('throws %s as the document client does', async (_case, command, output, answerStatus) => {
+    // Act
+    const result = await both(command, output, answerStatus);
+
+    // Assert: the same error; of the SDK's own class for the two the repositories test for
+    const { error: gotClass, ...got } = result.got as Record<string, unknown>;
+    const { error: expectedClass, ...expected } = result.expected as Record<string, unknown>;
+    expect(got).toEqual(expected);
+    expect(got).toMatchObject({ status: answerStatus });
+    expect(gotClass).toBe(
+      expectedClass === 'ResourceNotFoundException' ? 'DynamoDBServiceException' : expectedClass,
+    );
+  });
+
+  it('retries what the SDK retries (a 503), and gives up after its attempts', async () => {
+    // Prepare
+    answer = { Item: marshall({ pk: 'a', sk: 'b' }) };
+    status = 200;
+    const get = () => new GetCommand({ TableName: 't', Key: { pk: 'a', sk: 'b' } });
+    const patient = new DocumentCommandSender(transport(3), translateConfig);
+    const hasty = new DocumentCommandSender(transport(1), translateConfig);
+
+    // Act
+    unavailable = 2;
+    const got = await patient.send(get());
+    unavailable = 1;
+    const refused = await hasty.send(get()).catch((error: Error) => error);
+    patient.destroy();
+    hasty.destroy();
+
+    // Assert
+    expect(got).toMatchObject({ Item: { pk: 'a', sk: 'b' } });
+    expect(refused).toMatchObject({ name: 'ServiceUnavailableException', $fault: 'server' });
+  });
+
+  it('sends and returns binary values as the document client does', async () => {
+    const result = await both(
+      () =>
+        new PutCommand({
+          TableName: 't',
+          Item: { pk: 'a', sk: 'b', sealed: Uint8Array.from([0, 1, 254, 255]) },
+          ReturnValues: 'ALL_OLD',
+        }),
+      {
+        Attributes: {
+          pk: { S: 'a' },
+          sealed: { B: Buffer.from([9, 8, 7]).toString('base64') },
+          B: { M: { B: { S: 'not binary' } } },
+        },
+      },
+    );
+
+    expect(result.bodies[1]).toEqual(result.bodies[0]);
     expect(result.got).toEqual(result.expected);
   });
 });

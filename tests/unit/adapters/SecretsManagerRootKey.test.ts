@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import { readRootKeyFromSecretsManager } from '../../../functions/adapters/iam/SecretsManagerRootKey';
 import { readSignatureClaim, verifySignature } from '../../../functions/api/auth/sigv4';
+import { outwardAddress } from '../../helpers/standInService';
 
 /** A stand-in for Secrets Manager's GetSecretValue that answers `status` and `body`. */
 const startSecretsManager = async (status: number, body: unknown) => {
@@ -21,12 +21,6 @@ const startSecretsManager = async (status: number, body: unknown) => {
   await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
   return { port: (server.address() as AddressInfo).port, received, server };
 };
-
-/** An address of this machine that is not loopback, so that the request is signed as on AWS. */
-const outwardAddress = (): string =>
-  Object.values(networkInterfaces())
-    .flat()
-    .find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address ?? '127.0.0.1';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:berth-prod-root-key-AbCdEf';
 
