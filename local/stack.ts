@@ -1,10 +1,7 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
-import { Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { findDockerSocket } from '../agent/runtimes';
 import type { AgentCredentials } from '../agent/signing';
 import { readAuth } from '../functions/config/environment';
@@ -12,6 +9,7 @@ import { claimBuildFolder, removeAbandonedBuildFolders } from './buildFolders';
 import { startCapacityServer } from './capacity/server';
 import { ensureTables, type LocalDynamoDb, startDynamoDbLocal } from './dynamodb';
 import { startEventsServer } from './events/server';
+import { offlineInvoker } from './http';
 import { preparePodman } from './podman';
 import { spawnTied } from './processes';
 import { loadServerlessConfig } from './serverlessConfig';
@@ -226,31 +224,8 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
     );
 
     const lambdaEndpoint = `http://127.0.0.1:${options.ports.lambda}`;
-    const lambda = new LambdaClient({
-      endpoint: lambdaEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'berth', secretAccessKey: 'berth' },
-      maxAttempts: 1,
-      requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }) }),
-    });
-    const invoke = async (functionName: string, payload: unknown, asynchronous: boolean) => {
-      const out = await lambda.send(
-        new InvokeCommand({
-          FunctionName: functionName,
-          InvocationType: asynchronous ? 'Event' : 'RequestResponse',
-          Payload: Buffer.from(JSON.stringify(payload ?? {})),
-        }),
-      );
-      const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
-      const result: unknown = text === '' ? null : JSON.parse(text);
-      if (out.FunctionError) {
-        const failure = (result ?? {}) as { errorType?: string; errorMessage?: string };
-        const error = new Error(failure.errorMessage ?? 'Lambda function failed');
-        error.name = failure.errorType ?? 'Error';
-        throw error;
-      }
-      return result;
-    };
+    const lambda = offlineInvoker(lambdaEndpoint);
+    const invoke = lambda.invoke;
     const accountId =
       options.environment?.BERTH_ACCOUNT_ID ?? process.env.BERTH_ACCOUNT_ID ?? '000000000000';
     const region = options.environment?.BERTH_REGION ?? process.env.BERTH_REGION ?? 'us-east-1';
@@ -273,7 +248,7 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
     });
     stoppers.push(async () => {
       await stepFunctions.close();
-      lambda.destroy();
+      lambda.close();
     });
     log(`Step Functions at ${stepFunctions.url}`);
 
