@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import {
+  readSignatureClaim,
+  type SignatureClaim,
+  verifySignature,
+} from '../../functions/api/auth/sigv4';
 
 /**
  * A stand-in for an AWS JSON-protocol service, for adapters' unit tests: it
@@ -31,6 +36,35 @@ interface Answer {
   readonly status: number;
   readonly body: unknown;
 }
+
+/**
+ * Checks a request as it arrived with Berth's own SigV4 verifier, against
+ * `secret`, for `region` and `service`; its claim (key id and scope). Throws
+ * when the signature does not hold.
+ */
+const verifiedClaim = (
+  raw: {
+    method: string;
+    url: string;
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+  },
+  secret: string,
+  scope: { region: string; service: string },
+): SignatureClaim => {
+  const request = {
+    method: raw.method,
+    path: raw.url,
+    rawQuery: '',
+    headers: Object.fromEntries(
+      Object.entries(raw.headers).map(([name, value]) => [name, String(value)]),
+    ),
+    body: Buffer.from(raw.body),
+  };
+  const claim = readSignatureClaim(request);
+  verifySignature(request, claim, secret, { ...scope, now: new Date() });
+  return claim;
+};
 
 class StandInService {
   readonly requests: RecordedRequest[] = [];
@@ -97,4 +131,4 @@ class StandInService {
 }
 
 export type { RecordedRequest };
-export { outwardAddress, StandInService };
+export { outwardAddress, StandInService, verifiedClaim };

@@ -1,8 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readRootKeyFromSecretsManager } from '../../../functions/adapters/iam/SecretsManagerRootKey';
-import { readSignatureClaim, verifySignature } from '../../../functions/api/auth/sigv4';
-import { outwardAddress } from '../../helpers/standInService';
+import { outwardAddress, verifiedClaim } from '../../helpers/standInService';
 
 /** A stand-in for Secrets Manager's GetSecretValue that answers `status` and `body`. */
 const startSecretsManager = async (status: number, body: unknown) => {
@@ -58,28 +57,15 @@ describe('readRootKeyFromSecretsManager', () => {
     expect(got?.headers['x-amz-target']).toBe('secretsmanager.GetSecretValue');
     expect(JSON.parse(got?.body ?? '')).toEqual({ SecretId: SECRET });
     // Berth's own verifier accepts what the SDK's signer made of it.
-    if (host !== '127.0.0.1') {
-      const request = {
-        method: 'POST',
-        path: got?.url ?? '/',
-        rawQuery: '',
-        headers: Object.fromEntries(
-          Object.entries(got?.headers ?? {}).map(([name, value]) => [name, String(value)]),
-        ),
-        body: Buffer.from(got?.body ?? ''),
-      };
-      const claim = readSignatureClaim(request);
+    if (host !== '127.0.0.1' && got) {
+      const claim = verifiedClaim({ method: 'POST', ...got }, 'function-secret', {
+        region: 'eu-west-1',
+        service: 'secretsmanager',
+      });
       expect(claim).toMatchObject({
         accessKeyId: 'AKIDFUNCTION',
         scope: { service: 'secretsmanager' },
       });
-      expect(() =>
-        verifySignature(request, claim, 'function-secret', {
-          region: 'eu-west-1',
-          service: 'secretsmanager',
-          now: new Date(),
-        }),
-      ).not.toThrow();
     }
   });
 

@@ -1,6 +1,5 @@
 import { WebSocketAgentNotifier } from '../../../functions/adapters/apigateway/WebSocketAgentNotifier';
-import { readSignatureClaim, verifySignature } from '../../../functions/api/auth/sigv4';
-import { StandInService } from '../../helpers/standInService';
+import { StandInService, verifiedClaim } from '../../helpers/standInService';
 
 /** The agents' push against a stand-in of API Gateway's management API. */
 
@@ -30,24 +29,13 @@ describe('Class: WebSocketAgentNotifier', () => {
     const [got] = api.requests;
     expect(got?.raw).toMatchObject({ method: 'POST', url: '/prod/@connections/Ab1%3D' });
     expect(got?.body).toEqual({ type: 'tasks', tasks });
-    if (!endpoint.includes('127.0.0.1')) {
+    if (!endpoint.includes('127.0.0.1') && got) {
       // Berth's own verifier accepts what the SDK's signer made of it.
-      const request = {
-        method: 'POST',
-        path: got?.raw.url ?? '',
-        rawQuery: '',
-        headers: got?.raw.headers ?? {},
-        body: Buffer.from(got?.raw.body ?? ''),
-      };
-      const claim = readSignatureClaim(request);
-      expect(claim).toMatchObject({ scope: { service: 'execute-api', region: 'eu-west-1' } });
-      expect(() =>
-        verifySignature(request, claim, 'function-secret', {
-          region: 'eu-west-1',
-          service: 'execute-api',
-          now: new Date(),
-        }),
-      ).not.toThrow();
+      const claim = verifiedClaim(got.raw, 'function-secret', {
+        region: 'eu-west-1',
+        service: 'execute-api',
+      });
+      expect(claim).toMatchObject({ accessKeyId: 'AKIDFUNCTION' });
     }
   });
 
