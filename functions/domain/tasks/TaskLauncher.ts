@@ -278,16 +278,18 @@ class TaskLauncher {
     if (taskDefinitionReference === undefined) {
       throw new InvalidParameterException('taskDefinition can not be blank.');
     }
+    // The cluster and the task definition are read at once (neither needs the
+    // other); a missing cluster is still the error reported first.
+    const resolved = this.#deps.resolveTaskDefinition(taskDefinitionReference).then(
+      (found) => ({ found }),
+      () => ({ found: undefined }),
+    );
     const cluster = await requireActiveCluster(
       this.#deps.clusters,
       optionalString(body.cluster, 'cluster'),
     );
-    let record: TaskDefinitionRecord;
-    try {
-      record = await this.#deps.resolveTaskDefinition(taskDefinitionReference);
-    } catch {
-      throw new ClientException('TaskDefinition not found.');
-    }
+    const record: TaskDefinitionRecord | undefined = (await resolved).found;
+    if (!record) throw new ClientException('TaskDefinition not found.');
     if (record.status !== TASK_DEFINITION_STATUS.active && !allowInactive) {
       throw new ClientException('TaskDefinition is inactive.');
     }
