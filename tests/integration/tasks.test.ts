@@ -1,5 +1,6 @@
 import {
   ClientException,
+  ClusterNotFoundException,
   ConflictException,
   CreateClusterCommand,
   DescribeContainerInstancesCommand,
@@ -262,12 +263,20 @@ describe('Tasks through the ECS API', () => {
     await expect(attempt).rejects.toThrow('No Container Instances were found in your cluster.');
   });
 
-  it('refuses an unknown task definition and a count over 10', async () => {
+  it('refuses an unknown task definition and a count over 10, and names an unknown cluster first', async () => {
     const { cluster, family } = await setup();
 
+    const refused = await ecs
+      .send(new RunTaskCommand({ cluster, taskDefinition: 'never-registered' }))
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ClientException);
+    expect(refused).toMatchObject({ message: 'TaskDefinition not found.' });
+    // Both unknown (they are read at once): the cluster is what the error names.
     await expect(
-      ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'never-registered' })),
-    ).rejects.toBeInstanceOf(ClientException);
+      ecs.send(
+        new RunTaskCommand({ cluster: uniqueName('nowhere'), taskDefinition: 'never-registered' }),
+      ),
+    ).rejects.toBeInstanceOf(ClusterNotFoundException);
     await expect(
       ecs.send(new RunTaskCommand({ cluster, taskDefinition: family, count: 11 })),
     ).rejects.toBeInstanceOf(InvalidParameterException);
