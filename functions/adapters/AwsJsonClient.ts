@@ -160,7 +160,12 @@ class AwsJsonClient {
         if (answer.status >= 200 && answer.status < 300) {
           return (answer.body === '' ? {} : (options.parse ?? JSON.parse)(answer.body)) as Output;
         }
-        failure = errorOf(answer.status, answer.body, answer.errorType);
+        const headerType = answer.headers['x-amzn-errortype'];
+        failure = errorOf(
+          answer.status,
+          answer.body,
+          typeof headerType === 'string' ? headerType : undefined,
+        );
       } catch (error) {
         // No answer: refused, reset or timed out is transient, as the SDK counts it.
         failure = error;

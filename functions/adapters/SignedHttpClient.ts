@@ -1,15 +1,20 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { HttpRequest } from '@smithy/core/protocols';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { LOCAL_AUTHORIZATION, signingFor } from './connections';
+import { isLocalEndpoint, LOCAL_AUTHORIZATION } from './connections';
 
 /**
  * One AWS request, signed by the SDK's own SigV4 signer with the function's
  * credentials (unsigned toward a part of the local stack, as every Berth
- * client: `signingFor`), and sent with Node's own HTTP client over
+ * client: `isLocalEndpoint`), and sent with Node's own HTTP client over
  * keep-alive connections. It carries the calls Berth makes without an SDK
  * client: Lambda's Invoke, Secrets Manager's GetSecretValue (ADR 10), and
  * the JSON APIs of DynamoDB, EventBridge and Step Functions through
@@ -49,8 +54,8 @@ class SignedHttpClient {
     this.#request = https ? (httpsRequest as typeof httpRequest) : httpRequest;
     this.#requestTimeout = options.requestTimeout;
     this.#connectionTimeout = options.connectionTimeout ?? options.requestTimeout;
-    // Toward this machine's parts the local signer stands in; it needs no request object.
-    this.#signer = signingFor(options.endpoint).signer
+    // Toward this machine's parts no signature is computed (`LOCAL_AUTHORIZATION` stands in).
+    this.#signer = isLocalEndpoint(options.endpoint)
       ? undefined
       : new SignatureV4({
           service: options.service,
@@ -91,17 +96,17 @@ class SignedHttpClient {
   }
 
   /**
-   * POSTs `body` to `path`; the status, and the body when `read` asks for it
-   * (else drained), with the `x-amzn-errortype` header when there is one.
-   * Without an answer it throws an error whose `code` says why (ETIMEDOUT,
-   * ECONNREFUSED, ECONNRESET, …).
+   * POSTs `body` to `path`; the status and headers of the answer, and its body
+   * when `read` asks for it (else drained). Without an answer it throws an
+   * error whose `code` says why (ETIMEDOUT, ECONNREFUSED, ECONNRESET, …).
+   * A timeout of 0 waits as long as it takes.
    */
   async post(
     path: string,
     headers: Record<string, string>,
     body: string,
     read = false,
-  ): Promise<{ status: number; body: string; errorType?: string }> {
+  ): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
     const fullPath = this.#fullPath(path);
     const signedHeaders = await this.#headers(fullPath, headers, body);
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
@@ -123,7 +128,7 @@ class SignedHttpClient {
       );
       request.once('socket', (socket) => {
         // Only a new socket connects; a kept-alive one is ready at once.
-        if (!socket.connecting) return;
+        if (!socket.connecting || this.#connectionTimeout === 0) return;
         const timer = setTimeout(
           () =>
             request.destroy(
@@ -137,20 +142,15 @@ class SignedHttpClient {
       request.once('error', reject);
       request.end(body);
     });
-    const status = response.statusCode ?? 0;
-    const errorType = response.headers['x-amzn-errortype'];
+    const answer = { status: response.statusCode ?? 0, headers: response.headers };
     if (!read) {
       // Drained, so that the keep-alive socket goes back to the pool.
       response.resume();
-      return { status, body: '' };
+      return { ...answer, body: '' };
     }
     const chunks: Buffer[] = [];
     for await (const chunk of response) chunks.push(chunk as Buffer);
-    return {
-      status,
-      body: Buffer.concat(chunks).toString('utf8'),
-      ...(typeof errorType === 'string' ? { errorType } : {}),
-    };
+    return { ...answer, body: Buffer.concat(chunks).toString('utf8') };
   }
 
   /** Closes the kept-alive sockets. */

@@ -4,8 +4,10 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { HttpRequest } from '@smithy/types';
 
 /*
- * How Berth's SDK clients (DynamoDB, Step Functions, EventBridge, Lambda,
- * the WebSocket management API) reach their services: `connectionSettings`.
+ * How Berth's clients reach their services: the SDK clients that remain
+ * (CloudWatch) through `connectionSettings`, and `SignedHttpClient` (the
+ * JSON and REST calls of ADR 13) through `isLocalEndpoint` and
+ * `LOCAL_AUTHORIZATION`, so that both treat this machine's parts alike.
  */
 
 /**
@@ -34,9 +36,13 @@ const localSigner = {
 /** Plain HTTP to this machine: a part of the local stack, never an AWS endpoint. */
 const LOCAL_ENDPOINT = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
 
+/** Whether `endpoint` is a part of the local stack, whose calls go unsigned. */
+const isLocalEndpoint = (endpoint: string | undefined): boolean =>
+  endpoint !== undefined && LOCAL_ENDPOINT.test(endpoint);
+
 /** Client settings for a part reached at `endpoint`: unsigned when it is on this machine. */
 const signingFor = (endpoint: string | undefined): { signer?: typeof localSigner } =>
-  endpoint !== undefined && LOCAL_ENDPOINT.test(endpoint) ? { signer: localSigner } : {};
+  isLocalEndpoint(endpoint) ? { signer: localSigner } : {};
 
 /**
  * How every Berth SDK client reaches its service: the endpoint override when
@@ -61,13 +67,12 @@ const connectionSettings = (
 };
 
 /**
- * Every Berth client builds each command's middleware chain once and reuses
- * it (DynamoDB's document commands go through the low-level client for it,
- * `DocumentCommandSender`). The SDK otherwise resolves the whole chain on
- * every call, a tenth of what a call cost the handlers in serverless-offline's
- * profile under `e2e` (ADR 10). Nothing is added to these clients' stacks
- * after construction, which is what the cache requires.
+ * Every Berth SDK client builds each command's middleware chain once and
+ * reuses it. The SDK otherwise resolves the whole chain on every call, a
+ * tenth of what a call cost the handlers in serverless-offline's profile
+ * under `e2e` (ADR 10). Nothing is added to these clients' stacks after
+ * construction, which is what the cache requires.
  */
 const REUSED_MIDDLEWARE = { cacheMiddleware: true } as const;
 
-export { connectionSettings, LOCAL_AUTHORIZATION, REUSED_MIDDLEWARE, signingFor };
+export { connectionSettings, isLocalEndpoint, LOCAL_AUTHORIZATION, REUSED_MIDDLEWARE, signingFor };

@@ -2,6 +2,7 @@ import { logger } from '../../config/logger';
 import type { ServiceWaker } from '../../domain/ports/ServiceWaker';
 import { countRequest } from '../requestCounts';
 import { SignedHttpClient } from '../SignedHttpClient';
+import { invocationPath } from './invocationPath';
 
 /**
  * Wakes the service scheduler by invoking its function asynchronously
@@ -31,7 +32,7 @@ class LambdaServiceWaker implements ServiceWaker {
     countRequest('Lambda.Invoke');
     try {
       const { status } = await this.#lambda.post(
-        `/2015-03-31/functions/${encodeURIComponent(this.functionName)}/invocations`,
+        invocationPath(this.functionName),
         { 'content-type': 'application/json', 'x-amz-invocation-type': 'Event' },
         JSON.stringify({ cluster, service: serviceName }),
       );
