@@ -25,6 +25,17 @@ const optionalEnv = (name: string): string | undefined => {
   return value === undefined || value === '' ? undefined : value;
 };
 
+/** The region Berth runs in. */
+const readRegion = (): string =>
+  optionalEnv('BERTH_REGION') ?? optionalEnv('AWS_REGION') ?? 'us-east-1';
+
+/** Whether serverless-offline runs the handlers (it sets `IS_OFFLINE`). */
+const readOffline = (): boolean => optionalEnv('IS_OFFLINE') !== undefined;
+
+/** Where ECS's utilization metrics are: `AWS/ECS` locally, as ECS writes them; Berth's own namespace on AWS. */
+const readMetricsNamespace = (offline: boolean): string =>
+  optionalEnv('BERTH_METRICS_NAMESPACE') ?? (offline ? 'AWS/ECS' : 'Berth/ECS');
+
 interface BerthConfig {
   /** Under serverless-offline (the local stack), not on AWS. */
   readonly offline: boolean;
@@ -175,9 +186,9 @@ type StateMachineName = keyof typeof STATE_MACHINES;
 
 const loadConfig = (): BerthConfig => {
   const accountId = optionalEnv('BERTH_ACCOUNT_ID') ?? '000000000000';
-  const region = optionalEnv('BERTH_REGION') ?? optionalEnv('AWS_REGION') ?? 'us-east-1';
+  const region = readRegion();
   const prefix = requiredEnv('BERTH_STATE_MACHINE_PREFIX');
-  const offline = optionalEnv('IS_OFFLINE') !== undefined;
+  const offline = readOffline();
   const arnPrefix = offline
     ? `arn:aws:states:${region}:${accountId}:stateMachine:`
     : requiredEnv('BERTH_STATE_MACHINE_ARN_PREFIX');
@@ -213,7 +224,7 @@ const loadConfig = (): BerthConfig => {
       (optionalEnv('BERTH_METRICS_STORE') ?? (offline ? 'table' : 'cloudwatch')) === 'cloudwatch'
         ? 'cloudwatch'
         : 'table',
-    metricsNamespace: optionalEnv('BERTH_METRICS_NAMESPACE') ?? (offline ? 'AWS/ECS' : 'Berth/ECS'),
+    metricsNamespace: readMetricsNamespace(offline),
     scalingPeriodSeconds: Number(optionalEnv('BERTH_SCALING_PERIOD_SECONDS') ?? '60'),
     fargatePrices: ((prices) =>
       prices === undefined ? DEFAULT_FARGATE_PRICES : readPrices(prices))(
@@ -231,4 +242,4 @@ const loadConfig = (): BerthConfig => {
 };
 
 export type { BerthConfig, Quotas, RootKeySource, StateMachineName };
-export { loadConfig, readAuth, STATE_MACHINES };
+export { loadConfig, readAuth, readMetricsNamespace, readOffline, readRegion, STATE_MACHINES };

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { appJs, indexHtml } from 'berth-console-assets';
+import { readMetricsNamespace, readOffline, readRegion } from '../config/environment';
 
 /**
  * `GET /console`: the web console, a single-page app that calls Berth's
@@ -7,12 +8,11 @@ import { appJs, indexHtml } from 'berth-console-assets';
  * only hands out its page, its script and where the events stream is.
  */
 
-/** Read per request: the console needs only these two, not the whole configuration. */
-const region = (): string => process.env.BERTH_REGION || process.env.AWS_REGION || 'us-east-1';
+/**
+ * Read per request, with the handlers' own readers: the console needs only
+ * these, not the whole configuration (which wants every handler's variables).
+ */
 const eventsEndpoint = (): string | undefined => process.env.BERTH_EVENTS_ENDPOINT || undefined;
-/** Where ECS's utilization metrics are: `AWS/ECS` locally, Berth's own namespace on AWS. */
-const metricsNamespace = (): string =>
-  process.env.BERTH_METRICS_NAMESPACE || (process.env.IS_OFFLINE ? 'AWS/ECS' : 'Berth/ECS');
 
 const respond = (
   contentType: string,
@@ -41,8 +41,8 @@ const handler = async (
       return respond(
         'application/json',
         JSON.stringify({
-          region: region(),
-          metricsNamespace: metricsNamespace(),
+          region: readRegion(),
+          metricsNamespace: readMetricsNamespace(readOffline()),
           // Without a stream, shown pages read again this often.
           refreshSeconds: 15,
           // Locally the events server's stream; on AWS there is none (pages refresh).

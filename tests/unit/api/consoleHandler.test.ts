@@ -31,30 +31,38 @@ describe('The console function', () => {
     await expect(get('/console/../secrets')).resolves.toMatchObject({ statusCode: 404 });
   });
 
-  it('tells the page where the events stream is, locally', async () => {
-    process.env.BERTH_EVENTS_ENDPOINT = 'http://127.0.0.1:8084';
-    process.env.BERTH_REGION = 'eu-west-1';
-    process.env.IS_OFFLINE = 'true';
+  it.each([
+    [
+      'where the events stream is, locally',
+      {
+        BERTH_EVENTS_ENDPOINT: 'http://127.0.0.1:8084',
+        BERTH_REGION: 'eu-west-1',
+        IS_OFFLINE: 'true',
+      },
+      {
+        region: 'eu-west-1',
+        metricsNamespace: 'AWS/ECS',
+        refreshSeconds: 15,
+        eventsUrl: 'http://127.0.0.1:8084/events',
+      },
+    ],
+    [
+      'no stream on AWS, so that pages refresh, and Berth’s own metrics namespace',
+      {
+        BERTH_EVENTS_ENDPOINT: undefined,
+        IS_OFFLINE: undefined,
+        BERTH_METRICS_NAMESPACE: undefined,
+        BERTH_REGION: undefined,
+        AWS_REGION: 'us-west-2',
+      },
+      { region: 'us-west-2', metricsNamespace: 'Berth/ECS', refreshSeconds: 15 },
+    ],
+  ])('tells the page %s', async (_case, environment, expected) => {
+    for (const [name, value] of Object.entries(environment)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
     const { body } = await get('/console/config.json');
-    expect(JSON.parse(String(body))).toEqual({
-      region: 'eu-west-1',
-      metricsNamespace: 'AWS/ECS',
-      refreshSeconds: 15,
-      eventsUrl: 'http://127.0.0.1:8084/events',
-    });
-  });
-
-  it('on AWS gives no stream, so that pages refresh, and Berth’s own metrics namespace', async () => {
-    delete process.env.BERTH_EVENTS_ENDPOINT;
-    delete process.env.IS_OFFLINE;
-    delete process.env.BERTH_METRICS_NAMESPACE;
-    delete process.env.BERTH_REGION;
-    process.env.AWS_REGION = 'us-west-2';
-    const { body } = await get('/console/config.json');
-    expect(JSON.parse(String(body))).toEqual({
-      region: 'us-west-2',
-      metricsNamespace: 'Berth/ECS',
-      refreshSeconds: 15,
-    });
+    expect(JSON.parse(String(body))).toEqual(expected);
   });
 });
