@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -15,6 +13,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { AwsJsonClient } from '../../../functions/adapters/AwsJsonClient';
 import { DocumentCommandSender } from '../../../functions/adapters/dynamodb/DocumentCommandSender';
+import { StandInService } from '../../helpers/standInService';
 
 /**
  * A differential test: every command goes once through lib-dynamodb's own
@@ -24,40 +23,32 @@ import { DocumentCommandSender } from '../../../functions/adapters/dynamodb/Docu
  * values.
  */
 
+let dynamo: StandInService;
+let endpoint = '';
 let answer: unknown = {};
 /** The status of the stand-in's answers, and how many first answers are a 503 instead. */
 let status = 200;
 let unavailable = 0;
-const bodies: unknown[] = [];
-const targets: string[] = [];
-let server: Server;
-let endpoint = '';
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    let text = '';
-    request.on('data', (chunk) => {
-      text += chunk;
-    });
-    request.on('end', () => {
-      // An idempotency token the SDK makes up per call (TransactWriteItems) cannot match.
-      const { ClientRequestToken: token, ...body } = JSON.parse(text) as Record<string, unknown>;
-      bodies.push(token === undefined ? body : { ...body, ClientRequestToken: typeof token });
-      targets.push(`${request.headers['x-amz-target']} ${request.headers['content-type']}`);
-      if (unavailable > 0) {
-        unavailable -= 1;
-        response.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
-        response.end('{"__type":"com.amazon.coral.availability#ServiceUnavailableException"}');
-        return;
-      }
-      response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-      response.end(JSON.stringify(answer));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  dynamo = await StandInService.start();
+  endpoint = dynamo.endpoint;
+  dynamo.answer = () => {
+    if (unavailable === 0) return { status, body: answer };
+    unavailable -= 1;
+    return {
+      status: 503,
+      body: { __type: 'com.amazon.coral.availability#ServiceUnavailableException' },
+    };
+  };
 });
-afterAll(() => new Promise((done) => server.close(done)));
+afterAll(() => dynamo.close());
+
+/** The bodies received; an idempotency token made up per call (TransactWriteItems) cannot match. */
+const receivedBodies = () =>
+  dynamo.requests.map(({ body: { ClientRequestToken: token, ...body } }) =>
+    token === undefined ? body : { ...body, ClientRequestToken: typeof token },
+  );
 
 const translateConfig = {
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
@@ -86,8 +77,7 @@ const both = async (command: () => object, output: unknown, answerStatus = 200) 
   const sender = new DocumentCommandSender(transport(), translateConfig);
   answer = output;
   status = answerStatus;
-  bodies.length = 0;
-  targets.length = 0;
+  dynamo.requests.length = 0;
   // Twice through the sender: its cached chain must take each call's own input.
   // Outputs are compared without the SDK's `$metadata`, which the sender does not make up.
   const outcome = (call: Promise<unknown>) =>
@@ -111,7 +101,13 @@ const both = async (command: () => object, output: unknown, answerStatus = 200) 
   const again = await outcome(sender.send(command() as never));
   reference.destroy();
   sender.destroy();
-  return { expected, got, again, bodies: [...bodies], targets: [...targets] };
+  return {
+    expected,
+    got,
+    again,
+    bodies: receivedBodies(),
+    targets: dynamo.requests.map((request) => `${request.target} ${request.contentType}`),
+  };
 };
 
 /** Values a Berth item holds: strings, numbers, booleans, nulls, lists, maps, undefined. */
