@@ -1,15 +1,17 @@
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import {
   CreateCapacityProviderCommand,
   CreateClusterCommand,
+  DescribeTasksCommand,
   ListTasksCommand,
   PutClusterCapacityProvidersCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
-import { type Browser, chromium, type Page, type Route } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page, type Route } from 'playwright-core';
 import { credentials, ecsClient, stackUrl, uniqueName } from '../helpers/clients';
 import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAgent';
 
@@ -45,6 +47,47 @@ const signIn = async (page: Page) => {
   await page.getByLabel('Access key ID').fill(credentials.accessKeyId);
   await page.getByLabel('Secret access key').fill(credentials.secretAccessKey);
   await page.getByRole('button', { name: 'Sign in' }).click();
+};
+
+/**
+ * Waits for a task's status on the page; when it does not come, the failure
+ * says what the API and the page showed then (and keeps a screenshot), so a
+ * failure in CI can be read without running it again.
+ */
+const waitForTaskStatus = async (
+  page: Page,
+  cluster: string,
+  id: string,
+  status: string,
+  timeout = 20_000,
+): Promise<void> => {
+  const cell: Locator = page.locator(`tr[data-task="${id}"] td.status`, { hasText: status });
+  try {
+    await cell.waitFor({ timeout });
+  } catch (caught) {
+    const { tasks = [], failures = [] } = await ecs
+      .send(new DescribeTasksCommand({ cluster, tasks: [id] }))
+      .catch((error: unknown) => ({ tasks: [], failures: [{ reason: String(error) }] }));
+    const shown = await page
+      .locator('main')
+      .textContent({ timeout: 2_000 })
+      .catch(() => '(none)');
+    const header = await page
+      .getByRole('status')
+      .textContent({ timeout: 2_000 })
+      .catch(() => '(none)');
+    const screenshot = resolve(tmpdir(), `console-${id}-${status}.png`);
+    await page.screenshot({ path: screenshot, fullPage: true }).catch(() => undefined);
+    throw new Error(
+      [
+        `Task ${id} did not show ${status} on the page within ${timeout} ms (${String(caught)}).`,
+        `The API says: ${JSON.stringify(tasks.map((task) => ({ lastStatus: task.lastStatus, desiredStatus: task.desiredStatus, containerInstanceArn: task.containerInstanceArn, createdAt: task.createdAt, startedAt: task.startedAt, stoppedReason: task.stoppedReason })))} ${JSON.stringify(failures)}`,
+        `The header says: ${header}`,
+        `The page shows:\n${shown}`,
+        `Screenshot: ${screenshot}`,
+      ].join('\n'),
+    );
+  }
 };
 
 describe('The web console', () => {
@@ -264,13 +307,9 @@ describe('The web console', () => {
     const id = tasks?.[0]?.taskArn?.split('/').at(-1) ?? '';
 
     // Assess: the page follows it with no stream and no reload, and tells what it does
-    await page
-      .locator(`tr[data-task="${id}"] td.status`, { hasText: 'RUNNING' })
-      .waitFor({ timeout: 20_000 });
+    await waitForTaskStatus(page, cluster, id, 'RUNNING');
     await ecs.send(new StopTaskCommand({ cluster, task: id }));
-    await page
-      .locator(`tr[data-task="${id}"] td.status`, { hasText: 'STOPPED' })
-      .waitFor({ timeout: 20_000 });
+    await waitForTaskStatus(page, cluster, id, 'STOPPED');
     expect(streams).toEqual([]);
     await expect(providerRow.getByRole('cell').allTextContents()).resolves.toEqual([
       provider,
