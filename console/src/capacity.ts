@@ -1,7 +1,8 @@
 import type { CapacityProvider, CapacityProviderStrategyItem } from '@aws-sdk/client-ecs';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Api } from './api';
-import { errorText, html } from './view';
+import { useLiveRead } from './liveRead';
+import { html } from './view';
 
 /**
  * A cluster's capacity providers: Fargate's, or a pool of Berth's own with
@@ -50,13 +51,12 @@ const CapacityProvidersSection = ({
     providers: CapacityProvider[];
     strategy: CapacityProviderStrategyItem[];
   }>({ providers: [], strategy: [] });
-  const [error, setError] = useState<string>();
-  const load = useCallback(() => {
-    client.capacity(cluster).then(setCapacity, (caught) => setError(errorText(caught)));
-  }, [client, cluster]);
-  useEffect(load, [load, live]);
+  const { readError } = useLiveRead(
+    () => client.capacity(cluster).then(setCapacity),
+    [client, cluster, live],
+  );
   return html`<h3>Capacity providers</h3>
-    ${error ? html`<p role="alert" class="error">${error}</p>` : null}
+    ${readError ? html`<p role="alert" class="error">${readError}</p>` : null}
     ${
       capacity.providers.length === 0
         ? html`<p>None: tasks are placed on the cluster's registered instances.</p>`

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { TASK_STATUSES } from '../../functions/domain/tasks/model';
 import { type Api, api, type Credentials, type Point } from './api';
 import { CapacityProvidersSection } from './capacity';
+import { useLiveRead } from './liveRead';
 import { ServicePage, ServicesSection, UtilizationChart } from './services';
 import { type TaskEvent, TaskPage } from './task';
 import { UsagePage } from './usage';
@@ -153,16 +154,12 @@ const Login = ({
   </main>`;
 };
 
-const Clusters = ({ client }: { client: Api }) => {
+const Clusters = ({ client, live }: { client: Api; live: number }) => {
   const [clusters, setClusters] = useState<Cluster[]>();
-  const [error, setError] = useState<string>();
-  const load = useCallback(() => {
-    client.clusters().then(setClusters, (caught) => setError(errorText(caught)));
-  }, [client]);
-  useEffect(load, [load]);
+  const { readError } = useLiveRead(() => client.clusters().then(setClusters), [client, live]);
   return html`<section aria-labelledby="clusters-title">
     <h2 id="clusters-title">Clusters</h2>
-    ${error ? html`<p role="alert" class="error">${error}</p>` : null}
+    ${readError ? html`<p role="alert" class="error">${readError}</p>` : null}
     <table>
       <thead><tr><th>Name</th><th>Status</th><th>Instances</th><th>Running</th><th>Pending</th><th>Services</th><th>Capacity providers</th></tr></thead>
       <tbody>
@@ -204,25 +201,27 @@ const ClusterPage = ({ client, name, live }: { client: Api; name: string; live: 
   const [families, setFamilies] = useState<string[]>([]);
   const [series, setSeries] = useState<Record<string, Point[]>>({});
   const [error, setError] = useState<string>();
-  const load = useCallback(() => {
-    Promise.all([client.instances(name), client.tasks(name)]).then(
-      ([nextInstances, nextTasks]) => {
-        setInstances(nextInstances);
-        setTasks(nextTasks);
-      },
-      (caught) => setError(errorText(caught)),
-    );
-    // Through Berth's CloudWatch endpoint (on AWS it reads CloudWatch, Berth's namespace only).
-    client.utilization(name).then(setSeries, () => setSeries({}));
-  }, [client, name]);
-  // `live` changes with every event of this cluster: read again.
-  useEffect(load, [load, live]);
+  // `live` changes with every event of this cluster (or refresh tick): read again.
+  const { readError, reread } = useLiveRead(
+    () =>
+      Promise.all([
+        Promise.all([client.instances(name), client.tasks(name)]).then(
+          ([nextInstances, nextTasks]) => {
+            setInstances(nextInstances);
+            setTasks(nextTasks);
+          },
+        ),
+        // Through Berth's CloudWatch endpoint (on AWS it reads CloudWatch, Berth's namespace only).
+        client.utilization(name).then(setSeries, () => setSeries({})),
+      ]),
+    [client, name, live],
+  );
   useEffect(() => {
     client.families().then(setFamilies, (caught) => setError(errorText(caught)));
   }, [client]);
   const act = (action: () => Promise<unknown>) => {
     setError(undefined);
-    action().then(load, (caught) => setError(errorText(caught)));
+    action().then(reread, (caught) => setError(errorText(caught)));
   };
   const [filter, setFilter] = useState({ family: '', service: '', desired: '', last: '' });
   const setFilterField = (field: keyof typeof filter) => (event: Event) =>
@@ -247,7 +246,7 @@ const ClusterPage = ({ client, name, live }: { client: Api; name: string; live: 
   return html`<section aria-labelledby="cluster-title">
     <p><a href="#/clusters">All clusters</a></p>
     <h2 id="cluster-title">Cluster ${name}</h2>
-    ${error ? html`<p role="alert" class="error">${error}</p>` : null}
+    ${[error, readError].map((text) => (text ? html`<p role="alert" class="error">${text}</p>` : null))}
     <h3>Container instances</h3>
     <table>
       <thead><tr><th>Instance</th><th>Status</th><th>Agent</th><th>CPU</th><th>Memory</th><th>Tasks</th><th>Attributes</th><th></th></tr></thead>
@@ -404,12 +403,12 @@ const App = ({ config }: { config: ConsoleConfig }) => {
         route.usage
           ? html`<${UsagePage} credentials=${credentials} />`
           : cluster && route.task
-            ? html`<${TaskPage} client=${client} cluster=${cluster} id=${route.task} live=${live} events=${taskEvents} />`
+            ? html`<${TaskPage} key=${`${cluster}/${route.task}`} client=${client} cluster=${cluster} id=${route.task} live=${live} events=${taskEvents} />`
             : cluster && route.service
-              ? html`<${ServicePage} client=${client} cluster=${cluster} name=${route.service} live=${live} />`
+              ? html`<${ServicePage} key=${`${cluster}/${route.service}`} client=${client} cluster=${cluster} name=${route.service} live=${live} />`
               : cluster
-                ? html`<${ClusterPage} client=${client} name=${cluster} live=${live} />`
-                : html`<${Clusters} client=${client} key=${live} />`
+                ? html`<${ClusterPage} key=${cluster} client=${client} name=${cluster} live=${live} />`
+                : html`<${Clusters} client=${client} live=${live} />`
       }
     </main>
   </div>`;

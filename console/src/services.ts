@@ -1,8 +1,9 @@
 import type { ScalingActivity, ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
 import type { Service } from '@aws-sdk/client-ecs';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { Api, Point } from './api';
+import { useLiveRead } from './liveRead';
 import { errorText, html } from './view';
 
 /**
@@ -40,13 +41,13 @@ const ServicesSection = ({
 }) => {
   const [services, setServices] = useState<Service[]>([]);
   const [error, setError] = useState<string>();
-  const load = useCallback(() => {
-    client.services(cluster).then(setServices, (caught) => setError(errorText(caught)));
-  }, [client, cluster]);
-  useEffect(load, [load, live]);
+  const { readError, reread } = useLiveRead(
+    () => client.services(cluster).then(setServices),
+    [client, cluster, live],
+  );
   const act = (action: () => Promise<unknown>) => {
     setError(undefined);
-    action().then(load, (caught) => setError(errorText(caught)));
+    action().then(reread, (caught) => setError(errorText(caught)));
   };
   const create = (event: Event) => {
     event.preventDefault();
@@ -73,7 +74,7 @@ const ServicesSection = ({
   };
   return html`<section aria-labelledby="services-title">
     <h3 id="services-title">Services</h3>
-    ${error ? html`<p role="alert" class="error">${error}</p>` : null}
+    ${[error, readError].map((text) => (text ? html`<p role="alert" class="error">${text}</p>` : null))}
     <table>
       <thead><tr><th>Service</th><th>Task definition</th><th>Desired</th><th>Running</th><th>Pending</th><th>Deployment</th><th>Change</th></tr></thead>
       <tbody>
@@ -192,21 +193,22 @@ const ServicePage = ({
   const [policies, setPolicies] = useState<ScalingPolicy[]>([]);
   const [activities, setActivities] = useState<ScalingActivity[]>([]);
   const [series, setSeries] = useState<Record<string, Point[]>>({});
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    client
-      .services(cluster)
-      .then((services) => setService(services.find((candidate) => candidate.serviceName === name)))
-      .catch((caught) => setError(errorText(caught)));
-    client
-      .scaling(cluster, name)
-      .then((scaling) => {
-        setPolicies(scaling.policies);
-        setActivities(scaling.activities);
-      })
-      .catch((caught) => setError(errorText(caught)));
-    client.utilization(cluster, name).then(setSeries, (caught) => setError(errorText(caught)));
-  }, [client, cluster, name, live]);
+  const { readError: error } = useLiveRead(
+    () =>
+      Promise.all([
+        client
+          .services(cluster)
+          .then((services) =>
+            setService(services.find((candidate) => candidate.serviceName === name)),
+          ),
+        client.scaling(cluster, name).then((scaling) => {
+          setPolicies(scaling.policies);
+          setActivities(scaling.activities);
+        }),
+        client.utilization(cluster, name).then(setSeries),
+      ]),
+    [client, cluster, name, live],
+  );
   return html`<section aria-labelledby="service-title">
     <p><a href=${`#/clusters/${encodeURIComponent(cluster)}`}>Cluster ${cluster}</a></p>
     <h2 id="service-title">Service ${name}</h2>

@@ -1,7 +1,8 @@
 import type { Task } from '@aws-sdk/client-ecs';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Api } from './api';
-import { errorText, html } from './view';
+import { useLiveRead } from './liveRead';
+import { html } from './view';
 
 /**
  * One task: its containers and their exit codes, why it stopped, its network
@@ -58,10 +59,10 @@ const TaskPage = ({
   events: readonly TaskEvent[];
 }) => {
   const [task, setTask] = useState<Task>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    client.task(cluster, id).then(setTask, (caught: unknown) => setError(errorText(caught)));
-  }, [client, cluster, id, live]);
+  const { readError: error } = useLiveRead(
+    () => client.task(cluster, id).then(setTask),
+    [client, cluster, id, live],
+  );
   const attachment = task?.attachments?.find((item) => item.type === 'ElasticNetworkInterface');
   const detail = (name: string) => attachment?.details?.find((item) => item.name === name)?.value;
   return html`<section aria-labelledby="task-title">

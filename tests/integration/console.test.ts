@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { type Browser, chromium, type Locator, type Page, type Route } from 'playwright-core';
 import { credentials, ecsClient, stackUrl, uniqueName } from '../helpers/clients';
+import { eventually } from '../helpers/eventually';
 import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAgent';
 
 /**
@@ -321,6 +322,53 @@ describe('The web console', () => {
     ]);
     await page.close();
   }, 90_000);
+
+  it('asks a slow API no faster than it answers: one read at a time, however often the page refreshes', async () => {
+    // Prepare: a cluster, and an API that takes 2.5 s to answer ListTasks while the page refreshes every second
+    const cluster = uniqueName('console-slow');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const page = await browser.newPage();
+    await page.route('**/console/config.json', async (route) => {
+      const config = await (await route.fetch()).json();
+      delete config.eventsUrl;
+      await route.fulfill({ json: { ...config, refreshSeconds: 1 } });
+    });
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let answered = 0;
+    await page.route(
+      (url) => url.origin === new URL(stackUrl()).origin && url.pathname === '/',
+      async (route) => {
+        if (!(route.request().headers()['x-amz-target'] ?? '').endsWith('.ListTasks')) {
+          await route.continue();
+          return;
+        }
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 2_500));
+        const response = await route.fetch();
+        inFlight -= 1;
+        answered += 1;
+        await route.fulfill({ response });
+      },
+    );
+
+    // Act: keep the cluster's page open through several refreshes
+    await signIn(page);
+    await page.goto(`${stackUrl()}/console#/clusters/${cluster}`);
+    await page.getByRole('heading', { name: `Cluster ${cluster}` }).waitFor();
+    await eventually(
+      async () => answered,
+      (count) => count >= 6,
+      20_000,
+    );
+
+    // Assess: never more than one read's ListTasks (desired RUNNING and STOPPED) at a time
+    expect(mostInFlight).toBe(2);
+    // The reads still held back end with the page, not in a later test.
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await page.close();
+  }, 60_000);
 
   it.each([
     ['is cut (a network error)', (route: Route) => route.abort('connectionreset')],
