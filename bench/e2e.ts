@@ -23,6 +23,8 @@ import { type BenchEndpoints, benchRunTask, noter } from './shared';
  */
 
 const AGENTS = 10;
+/** The process runtime's measured tasks (200), or `BERTH_BENCH_E2E_TASKS` to look at a longer run. */
+const PROCESS_TASKS = Number(process.env.BERTH_BENCH_E2E_TASKS) || 200;
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 /**
  * docker: launching stops after this (warm-up included). Podman on 2 cores
@@ -77,7 +79,7 @@ const benchAgents = async (
           },
       runTask: docker ? { launchType: 'EC2' } : {},
       warmupTasks: 10,
-      tasks: docker ? 100 : 200,
+      tasks: docker ? 100 : PROCESS_TASKS,
       ...(burst ? { burst } : {}),
       overallTimeoutMs: docker ? DOCKER_TIMEOUT_MS : 5 * 60_000,
       setUp: async (cluster) => {
