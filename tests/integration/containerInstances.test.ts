@@ -7,6 +7,7 @@ import {
   DeregisterContainerInstanceCommand,
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
   InvalidParameterException,
   ListAttributesCommand,
   ListContainerInstancesCommand,
@@ -14,10 +15,13 @@ import {
   RegisterContainerInstanceCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
+  StartTaskCommand,
+  StopTaskCommand,
   TargetNotFoundException,
   UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
 import { credentials, ecsClient, uniqueName } from '../helpers/clients';
+import { eventually } from '../helpers/eventually';
 import { type SimulatedAgent, startSimulatedAgent } from '../helpers/simulatedAgent';
 import { agentUpgradeStatus } from '../helpers/sockets';
 
@@ -339,5 +343,65 @@ describe('Container instances through the ECS API', () => {
       }),
     );
     expect(containerInstances?.[0]).toMatchObject({ status: 'INACTIVE', agentConnected: false });
+  });
+
+  it('tells an agent, at each heartbeat, its own tasks not yet stopped, also after it registers again', async () => {
+    // Prepare: two agents; two tasks on the first (one of them stopped since), one on the second
+    const cluster = await newCluster();
+    const [first, second] = [
+      await startSimulatedAgent({ ecs, wsUrl: wsUrl(), cluster }),
+      await startSimulatedAgent({ ecs, wsUrl: wsUrl(), cluster }),
+    ];
+    open.push(first, second);
+    const family = uniqueName('heard');
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        containerDefinitions: [{ name: 'app', image: 'busybox', cpu: 64, memory: 32 }],
+      }),
+    );
+    const startOn = async (agent: SimulatedAgent) => {
+      const { tasks } = await ecs.send(
+        new StartTaskCommand({
+          cluster,
+          taskDefinition: family,
+          containerInstances: [agent.containerInstanceArn],
+        }),
+      );
+      return tasks?.[0]?.taskArn ?? '';
+    };
+    const kept = await startOn(first);
+    const stopped = await startOn(first);
+    await startOn(second);
+    await ecs.send(new StopTaskCommand({ cluster, task: stopped }));
+    await eventually(
+      () => ecs.send(new DescribeTasksCommand({ cluster, tasks: [stopped] })),
+      (out) => out.tasks?.[0]?.lastStatus === 'STOPPED',
+    );
+    /** The tasks of the agent's next heartbeat answer (one message, recorded at once). */
+    const heartbeatAnswer = async (agent: SimulatedAgent) => {
+      agent.seen.length = 0;
+      agent.heartbeat();
+      const seen = await eventually(
+        async () => agent.seen.map((task) => task.taskArn),
+        (arns) => arns.length > 0,
+      );
+      return seen;
+    };
+
+    // Act + assess: its one task not stopped, not the other agent's
+    await expect(heartbeatAnswer(first)).resolves.toEqual([kept]);
+    // Registered again (as an agent does when it restarts): the same
+    await ecs.send(
+      new RegisterContainerInstanceCommand({
+        cluster,
+        containerInstanceArn: first.containerInstanceArn,
+        totalResources: [
+          { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
+          { name: 'MEMORY', type: 'INTEGER', integerValue: 2048 },
+        ],
+      }),
+    );
+    await expect(heartbeatAnswer(first)).resolves.toEqual([kept]);
   });
 });

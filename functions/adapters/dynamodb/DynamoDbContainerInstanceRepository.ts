@@ -27,6 +27,16 @@ import { type DynamoDbTable, type Item, withoutKeys } from './DynamoDbTable';
  *
  * `usedPorts` is a DynamoDB string set (absent when empty, as DynamoDB has no
  * empty sets), so that reservations can test and add ports atomically.
+ *
+ * `taskIds` (a string set, absent when empty) names the tasks that hold a
+ * reservation on the instance: added by the transaction that reserves, taken
+ * out by the one that gives the room back (at STOPPED). An agent's sync,
+ * heartbeat and usage report read its tasks through it, in a read of the
+ * instance and of its own tasks, instead of a read of every task of the
+ * cluster (stopped ones included). `tasksListed` marks an instance registered
+ * since: one registered before keeps being read the old way. Both ride
+ * through the records unseen by the domain, so that a re-registration's put
+ * keeps them.
  */
 
 const instanceKey = (cluster: string, id: string) => ({
@@ -39,6 +49,11 @@ const connectedListing = (cluster: string, id: string) => ({
   gsi1pk: CONNECTED_AGENTS,
   gsi1sk: `${cluster}#${id}`,
 });
+
+/** The instance's set of the tasks holding its room (see above). */
+const TASK_IDS = 'taskIds';
+/** Set on instances whose `taskIds` is kept (registered since it was). */
+const TASKS_LISTED = 'tasksListed';
 
 const toRecord = (item: Item): ContainerInstanceRecord => {
   const { type: _type, usedPorts, ...rest } = withoutKeys<Item>(item);
@@ -70,7 +85,7 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
       {
         Put: {
           TableName: this.table.tableName,
-          Item: toItem(instance),
+          Item: { ...toItem(instance), [TASKS_LISTED]: true },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -417,4 +432,10 @@ class DynamoDbContainerInstanceRepository implements ContainerInstanceRepository
   }
 }
 
-export { DynamoDbContainerInstanceRepository, instanceKey, toItem as instanceItem };
+export {
+  DynamoDbContainerInstanceRepository,
+  instanceKey,
+  TASK_IDS,
+  TASKS_LISTED,
+  toItem as instanceItem,
+};

@@ -21,7 +21,12 @@ import type {
 } from '../../domain/ports/TaskRepository';
 import { serviceNameOfGroup } from '../../domain/services/model';
 import { countedAs, type TaskRecord } from '../../domain/tasks/model';
-import { instanceItem, instanceKey } from './DynamoDbContainerInstanceRepository';
+import {
+  instanceItem,
+  instanceKey,
+  TASK_IDS,
+  TASKS_LISTED,
+} from './DynamoDbContainerInstanceRepository';
 import { type DynamoDbTable, type Item, withoutKeys } from './DynamoDbTable';
 
 /**
@@ -106,8 +111,17 @@ class DynamoDbTaskRepository implements TaskRepository {
     pendingLimit?: number,
   ): Promise<CreateTasksResult> {
     const instanceUpdates: TransactItem[] = reservations.map((reservation) => {
-      const names: Record<string, string> = { '#status': 'status', '#version': 'version' };
+      const names: Record<string, string> = {
+        '#status': 'status',
+        '#version': 'version',
+        '#taskIds': TASK_IDS,
+      };
       const values: Record<string, unknown> = {
+        ':taskIds': new Set(
+          tasks
+            .filter((task) => task.containerInstanceId === reservation.instanceId)
+            .map((task) => task.id),
+        ),
         ':active': CONTAINER_INSTANCE_STATUS.active,
         ':cpu': reservation.cpu,
         ':memory': reservation.memory,
@@ -143,7 +157,7 @@ class DynamoDbTaskRepository implements TaskRepository {
           TableName: this.table.tableName,
           Key: instanceKey(cluster, reservation.instanceId),
           ConditionExpression: conditions.join(' AND '),
-          UpdateExpression: `SET ${sets.join(', ')}${reservation.ports.length > 0 ? ' ADD usedPorts :ports' : ''}`,
+          UpdateExpression: `SET ${sets.join(', ')} ADD #taskIds :taskIds${reservation.ports.length > 0 ? ', usedPorts :ports' : ''}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
@@ -277,6 +291,19 @@ class DynamoDbTaskRepository implements TaskRepository {
   }
 
   async listForInstance(cluster: string, instanceId: string): Promise<TaskRecord[]> {
+    // The instance names its tasks (DynamoDbContainerInstanceRepository): a
+    // read of it and of them, however many tasks the cluster has or had.
+    const instance = await this.table.get(instanceKey(cluster, instanceId));
+    if (instance === undefined) return [];
+    if (instance[TASKS_LISTED] === true) {
+      const ids = instance[TASK_IDS] instanceof Set ? [...instance[TASK_IDS]].map(String) : [];
+      const tasks = ids.length === 0 ? [] : await this.getMany(cluster, ids.sort());
+      // A task can have stopped between the two reads.
+      return tasks
+        .filter((task) => task.containerInstanceId === instanceId && task.lastStatus !== 'STOPPED')
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    }
+    // Registered before instances named their tasks: every task of the cluster, filtered.
     const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       FilterExpression: 'containerInstanceId = :instance AND lastStatus <> :stopped',
@@ -346,15 +373,18 @@ class DynamoDbTaskRepository implements TaskRepository {
       if (releasing) {
         values[':cpu'] = task.reservation.cpu;
         values[':memory'] = task.reservation.memory;
+        values[':taskIds'] = new Set([task.id]);
         names['#group'] = task.group;
+        names['#taskIds'] = TASK_IDS;
         sets.push(
           'remainingCpu = remainingCpu + :cpu',
           'remainingMemory = remainingMemory + :memory',
           'taskGroups.#group = taskGroups.#group - :one',
         );
+        portsClause = ' DELETE #taskIds :taskIds';
         if (task.reservation.ports.length > 0) {
           values[':ports'] = new Set(task.reservation.ports);
-          portsClause = ' DELETE usedPorts :ports';
+          portsClause += ', usedPorts :ports';
         }
       }
       items.push({
@@ -430,7 +460,12 @@ class DynamoDbTaskRepository implements TaskRepository {
     const outcome = await this.#putWithTask(
       {
         TableName: this.table.tableName,
-        Item: instanceItem(instance),
+        // Created holding its one task's room, so it names that task.
+        Item: {
+          ...instanceItem(instance),
+          [TASKS_LISTED]: true,
+          [TASK_IDS]: new Set([change.task.id]),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
       change,
