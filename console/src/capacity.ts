@@ -2,7 +2,7 @@ import type { CapacityProvider, CapacityProviderStrategyItem } from '@aws-sdk/cl
 import { useState } from 'preact/hooks';
 import type { Api } from './api';
 import { useLiveRead } from './liveRead';
-import { html } from './view';
+import { alerts, html } from './view';
 
 /**
  * A cluster's capacity providers: Fargate's, or a pool of Berth's own with
@@ -56,7 +56,7 @@ const CapacityProvidersSection = ({
     [client, cluster, live],
   );
   return html`<h3>Capacity providers</h3>
-    ${readError ? html`<p role="alert" class="error">${readError}</p>` : null}
+    ${alerts(readError)}
     ${
       capacity.providers.length === 0
         ? html`<p>None: tasks are placed on the cluster's registered instances.</p>`

@@ -8,7 +8,7 @@ import { useLiveRead } from './liveRead';
 import { ServicePage, ServicesSection, UtilizationChart } from './services';
 import { type TaskEvent, TaskPage } from './task';
 import { UsagePage } from './usage';
-import { errorText, html } from './view';
+import { alerts, errorText, html } from './view';
 
 /**
  * Berth's console: clusters, their instances and tasks, kept live by the
@@ -148,7 +148,7 @@ const Login = ({
       <label>Secret access key <input name="secretAccessKey" type="password" autocomplete="current-password" required /></label>
       <label>Region <input name="region" value=${region} required /></label>
       <button type="submit">Sign in</button>
-      ${error ? html`<p role="alert" class="error">${error}</p>` : null}
+      ${alerts(error)}
     </form>
     <p class="hint">The key stays in this browser tab and is sent only to this Berth, as request signatures.</p>
   </main>`;
@@ -159,7 +159,7 @@ const Clusters = ({ client, live }: { client: Api; live: number }) => {
   const { readError } = useLiveRead(() => client.clusters().then(setClusters), [client, live]);
   return html`<section aria-labelledby="clusters-title">
     <h2 id="clusters-title">Clusters</h2>
-    ${readError ? html`<p role="alert" class="error">${readError}</p>` : null}
+    ${alerts(readError)}
     <table>
       <thead><tr><th>Name</th><th>Status</th><th>Instances</th><th>Running</th><th>Pending</th><th>Services</th><th>Capacity providers</th></tr></thead>
       <tbody>
@@ -246,7 +246,7 @@ const ClusterPage = ({ client, name, live }: { client: Api; name: string; live: 
   return html`<section aria-labelledby="cluster-title">
     <p><a href="#/clusters">All clusters</a></p>
     <h2 id="cluster-title">Cluster ${name}</h2>
-    ${[error, readError].map((text) => (text ? html`<p role="alert" class="error">${text}</p>` : null))}
+    ${alerts(error, readError)}
     <h3>Container instances</h3>
     <table>
       <thead><tr><th>Instance</th><th>Status</th><th>Agent</th><th>CPU</th><th>Memory</th><th>Tasks</th><th>Attributes</th><th></th></tr></thead>

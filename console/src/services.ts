@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { Api, Point } from './api';
 import { useLiveRead } from './liveRead';
-import { errorText, html } from './view';
+import { alerts, errorText, html } from './view';
 
 /**
  * A cluster's services (desired, running and pending counts, the primary
@@ -74,7 +74,7 @@ const ServicesSection = ({
   };
   return html`<section aria-labelledby="services-title">
     <h3 id="services-title">Services</h3>
-    ${[error, readError].map((text) => (text ? html`<p role="alert" class="error">${text}</p>` : null))}
+    ${alerts(error, readError)}
     <table>
       <thead><tr><th>Service</th><th>Task definition</th><th>Desired</th><th>Running</th><th>Pending</th><th>Deployment</th><th>Change</th></tr></thead>
       <tbody>
@@ -212,7 +212,7 @@ const ServicePage = ({
   return html`<section aria-labelledby="service-title">
     <p><a href=${`#/clusters/${encodeURIComponent(cluster)}`}>Cluster ${cluster}</a></p>
     <h2 id="service-title">Service ${name}</h2>
-    ${error ? html`<p role="alert" class="error">${error}</p>` : null}
+    ${alerts(error)}
     ${
       service
         ? html`<p>${service.desiredCount} desired, ${service.runningCount} running, ${service.pendingCount} pending · ${service.taskDefinition?.split('/').at(-1)}</p>`

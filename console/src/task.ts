@@ -2,7 +2,7 @@ import type { Task } from '@aws-sdk/client-ecs';
 import { useState } from 'preact/hooks';
 import type { Api } from './api';
 import { useLiveRead } from './liveRead';
-import { html } from './view';
+import { alerts, html } from './view';
 
 /**
  * One task: its containers and their exit codes, why it stopped, its network
@@ -68,7 +68,7 @@ const TaskPage = ({
   return html`<section aria-labelledby="task-title">
     <p><a href=${`#/clusters/${encodeURIComponent(cluster)}`}>Cluster ${cluster}</a></p>
     <h2 id="task-title">Task ${id}</h2>
-    ${error ? html`<p role="alert" class="error">${error}</p>` : null}
+    ${alerts(error)}
     ${
       task
         ? html`<dl class="facts">

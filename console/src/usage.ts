@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { signedFetch } from '../../local/signedFetch';
 import type { Credentials } from './api';
-import { html } from './view';
+import { alerts, html } from './view';
 
 /**
  * Metered usage and cost of FARGATE tasks (Berth's GetUsageReport, the same
@@ -72,7 +72,7 @@ const UsagePage = ({ credentials }: { credentials: Credentials }) => {
   return html`<section aria-labelledby="usage-title">
     <p><a href="#/clusters">All clusters</a></p>
     <h2 id="usage-title">Usage and cost (FARGATE)</h2>
-    ${error ? html`<p role="alert" class="error">${error}</p>` : null}
+    ${alerts(error)}
     <form class="inline" aria-label="Usage report" onSubmit=${(event: Event) => event.preventDefault()}>
       <label>Group by
         <select onChange=${(event: Event) => setGroupBy((event.target as HTMLSelectElement).value)}>

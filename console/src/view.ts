@@ -8,4 +8,8 @@ const html = htm.bind(h);
 const errorText = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
-export { errorText, html };
+/** Each message given, as an alert (`role="alert"`), in the order given; none for an absent one. */
+const alerts = (...texts: (string | undefined)[]) =>
+  texts.map((text) => (text ? html`<p role="alert" class="error">${text}</p>` : null));
+
+export { alerts, errorText, html };
