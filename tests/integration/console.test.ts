@@ -50,6 +50,14 @@ const signIn = async (page: Page) => {
   await page.getByRole('button', { name: 'Sign in' }).click();
 };
 
+/** The stack's config as a deployed one gives it: no events stream (and a 1 s refresh). */
+const serveDeployedConfig = (page: Page) =>
+  page.route('**/console/config.json', async (route) => {
+    const config = await (await route.fetch()).json();
+    delete config.eventsUrl;
+    await route.fulfill({ json: { ...config, refreshSeconds: 1 } });
+  });
+
 /**
  * Waits for a task's status on the page; when it does not come, the failure
  * says what the API and the page showed then (and keeps a screenshot), so a
@@ -281,12 +289,7 @@ describe('The web console', () => {
       }),
     );
     const page = await browser.newPage();
-    // The stack's config as a deployed one gives it: no events stream (and a short refresh).
-    await page.route('**/console/config.json', async (route) => {
-      const config = await (await route.fetch()).json();
-      delete config.eventsUrl;
-      await route.fulfill({ json: { ...config, refreshSeconds: 1 } });
-    });
+    await serveDeployedConfig(page);
     const streams: string[] = [];
     page.on('request', (request) => {
       if (request.url().includes('/events')) streams.push(request.url());
@@ -328,11 +331,7 @@ describe('The web console', () => {
     const cluster = uniqueName('console-slow');
     await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
     const page = await browser.newPage();
-    await page.route('**/console/config.json', async (route) => {
-      const config = await (await route.fetch()).json();
-      delete config.eventsUrl;
-      await route.fulfill({ json: { ...config, refreshSeconds: 1 } });
-    });
+    await serveDeployedConfig(page);
     let inFlight = 0;
     let mostInFlight = 0;
     let answered = 0;
