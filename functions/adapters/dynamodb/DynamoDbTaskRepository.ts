@@ -297,8 +297,8 @@ class DynamoDbTaskRepository implements TaskRepository {
     if (instance === undefined) return [];
     if (instance[TASKS_LISTED] === true) {
       const ids = instance[TASK_IDS] instanceof Set ? [...instance[TASK_IDS]].map(String) : [];
-      const tasks = ids.length === 0 ? [] : await this.getMany(cluster, ids.sort());
-      // A task can have stopped between the two reads.
+      const tasks = ids.length === 0 ? [] : await this.getMany(cluster, ids);
+      // A task can have stopped between the two reads; a batch read keeps no order.
       return tasks
         .filter((task) => task.containerInstanceId === instanceId && task.lastStatus !== 'STOPPED')
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
