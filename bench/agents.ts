@@ -30,9 +30,12 @@ interface AgentSpec {
 
 const startAgent = async (endpoints: BenchEndpoints, spec: AgentSpec): Promise<Agent> => {
   mkdirSync(spec.stateDir, { recursive: true });
+  // BERTH_CPU_PROFILE_DIR: each agent writes a V8 CPU profile there when it stops, as the stack's processes do.
+  const profileDir = process.env.BERTH_CPU_PROFILE_DIR;
   const child = spawn(
     process.execPath,
     [
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
       '--import',
       'tsx',
       join(ROOT, 'agent', 'main.ts'),

@@ -271,6 +271,21 @@ const treeCpuMs = (rootPid: number): Map<string, number> => {
   return byRole;
 };
 
+/**
+ * CPU time (ms) the whole machine has spent, all cores, from /proc/stat:
+ * every state but idle and iowait. With the stack's share it says what the
+ * rest (the agents, their tasks, this bench's clients) costs per task.
+ */
+const machineCpuMs = (): number => {
+  const [line = ''] = readFileSync('/proc/stat', 'utf8').split('\n', 1);
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const busy = ticks.reduce(
+    (sum, value, index) => (index === 3 || index === 4 ? sum : sum + value),
+    0,
+  );
+  return (busy * 1000) / CLOCK_TICKS_PER_S;
+};
+
 /** CPU time (ms) of the stack's whole process tree (every role together). */
 const stackCpuMs = (rootPid: number): number =>
   [...treeCpuMs(rootPid).values()].reduce((sum, ms) => sum + ms, 0);
@@ -462,12 +477,26 @@ const benchRunTask = async (options: RunTaskBenchOptions): Promise<void> => {
     const { stackPid } = endpoints;
     const countsBefore = await readCounts(endpoints);
     const cpuBefore = stackPid === undefined ? undefined : treeCpuMs(stackPid);
+    const machineBefore = { all: machineCpuMs(), bench: process.cpuUsage() };
     const measured = options.burst ? await burst(options.burst.callers) : await run(options.tasks);
     const cpuMs =
       stackPid === undefined || cpuBefore === undefined
         ? undefined
         : cpuSpent(cpuBefore, treeCpuMs(stackPid));
-    report(part, options.tasks, measured, subscription, cpuMs, options.burst !== undefined);
+    const benchCpu = process.cpuUsage(machineBefore.bench);
+    const machine = {
+      all: machineCpuMs() - machineBefore.all,
+      bench: (benchCpu.user + benchCpu.system) / 1000,
+    };
+    report(
+      part,
+      options.tasks,
+      measured,
+      subscription,
+      cpuMs,
+      machine,
+      options.burst !== undefined,
+    );
     reportBudget(part, countsBefore, await readCounts(endpoints), measured.length);
   } finally {
     if (events) await stopTasks(ecs, cluster, launched, events, note);
@@ -484,6 +513,7 @@ const report = (
   measured: Launch[],
   events: TaskEvents,
   cpuMs: Map<string, number> | undefined,
+  machine: { readonly all: number; readonly bench: number },
   burst = false,
 ): void => {
   const note = noter(part);
@@ -510,6 +540,12 @@ const report = (
         .join(', ')}`,
     );
   }
+  // The stack shares the machine with what it serves; all of it bounds tasks per second.
+  print(`${part}.machine_cpu_ms_per_task`, machine.all / arrived.length, 'ms');
+  const stackTotal = cpuMs === undefined ? 0 : [...cpuMs.values()].reduce((sum, ms) => sum + ms, 0);
+  note(
+    `machine CPU per task: stack ${(stackTotal / arrived.length).toFixed(1)} ms, this bench's process ${(machine.bench / arrived.length).toFixed(1)} ms, the rest (agents, their tasks, the system) ${((machine.all - stackTotal - machine.bench) / arrived.length).toFixed(1)} ms`,
+  );
 
   // The tail over time: the worst latency of each tenth of the run, in launch order.
   const bySend = [...arrived].sort((a, b) => a.sentAt - b.sentAt);
