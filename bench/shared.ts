@@ -286,6 +286,19 @@ const machineCpuMs = (): number => {
   return (busy * 1000) / CLOCK_TICKS_PER_S;
 };
 
+const sumOf = (byRole: Map<string, number>): number =>
+  [...byRole.values()].reduce((sum, ms) => sum + ms, 0);
+
+/** Whether `pid`'s parent is `parentPid` (the bench may or may not have started the stack). */
+const isChildOf = (pid: number, parentPid: number): boolean => {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]) === parentPid;
+  } catch {
+    return false;
+  }
+};
+
 /** CPU time (ms) of the stack's whole process tree (every role together). */
 const stackCpuMs = (rootPid: number): number =>
   [...treeCpuMs(rootPid).values()].reduce((sum, ms) => sum + ms, 0);
@@ -477,16 +490,28 @@ const benchRunTask = async (options: RunTaskBenchOptions): Promise<void> => {
     const { stackPid } = endpoints;
     const countsBefore = await readCounts(endpoints);
     const cpuBefore = stackPid === undefined ? undefined : treeCpuMs(stackPid);
-    const machineBefore = { all: machineCpuMs(), bench: process.cpuUsage() };
+    const machineBefore = {
+      all: machineCpuMs(),
+      bench: process.cpuUsage(),
+      benchTree: stackCpuMs(process.pid),
+    };
     const measured = options.burst ? await burst(options.burst.callers) : await run(options.tasks);
     const cpuMs =
       stackPid === undefined || cpuBefore === undefined
         ? undefined
         : cpuSpent(cpuBefore, treeCpuMs(stackPid));
     const benchCpu = process.cpuUsage(machineBefore.bench);
+    const bench = (benchCpu.user + benchCpu.system) / 1000;
+    const stackSpent = cpuMs === undefined ? 0 : sumOf(cpuMs);
     const machine = {
       all: machineCpuMs() - machineBefore.all,
-      bench: (benchCpu.user + benchCpu.system) / 1000,
+      bench,
+      // The bench's children: the agents and their tasks (and the stack, when the bench started it).
+      agents:
+        stackCpuMs(process.pid) -
+        machineBefore.benchTree -
+        bench -
+        (stackPid !== undefined && isChildOf(stackPid, process.pid) ? stackSpent : 0),
     };
     report(
       part,
@@ -513,7 +538,7 @@ const report = (
   measured: Launch[],
   events: TaskEvents,
   cpuMs: Map<string, number> | undefined,
-  machine: { readonly all: number; readonly bench: number },
+  machine: { readonly all: number; readonly bench: number; readonly agents: number },
   burst = false,
 ): void => {
   const note = noter(part);
@@ -542,9 +567,10 @@ const report = (
   }
   // The stack shares the machine with what it serves; all of it bounds tasks per second.
   print(`${part}.machine_cpu_ms_per_task`, machine.all / arrived.length, 'ms');
-  const stackTotal = cpuMs === undefined ? 0 : [...cpuMs.values()].reduce((sum, ms) => sum + ms, 0);
+  const stackTotal = cpuMs === undefined ? 0 : sumOf(cpuMs);
+  const perTask = (ms: number) => `${(ms / arrived.length).toFixed(1)} ms`;
   note(
-    `machine CPU per task: stack ${(stackTotal / arrived.length).toFixed(1)} ms, this bench's process ${(machine.bench / arrived.length).toFixed(1)} ms, the rest (agents, their tasks, the system) ${((machine.all - stackTotal - machine.bench) / arrived.length).toFixed(1)} ms`,
+    `machine CPU per task: stack ${perTask(stackTotal)}, this bench's process ${perTask(machine.bench)}, the agents and their tasks ${perTask(machine.agents)}, the rest (the kernel's own work, other processes) ${perTask(machine.all - stackTotal - machine.bench - machine.agents)}`,
   );
 
   // The tail over time: the worst latency of each tenth of the run, in launch order.
