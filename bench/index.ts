@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -231,6 +232,31 @@ const PARTS: Record<string, () => Promise<void>> = {
   coldstart: benchColdStart,
 };
 
+/**
+ * The same fixed work (JSON and hashing, as handlers do) timed on an idle
+ * machine before each part. This machine's speed wanders by a third over
+ * minutes (a shared host); this figure says how fast it was for the part's
+ * figures, so that runs can be compared.
+ */
+const calibrate = (part: string): void => {
+  const item = {
+    containers: Array.from({ length: 8 }, (_, index) => ({
+      name: `c${index}`,
+      command: ['sh', '-c', 'sleep 600'],
+      environment: [{ name: 'K', value: 'v'.repeat(64) }],
+    })),
+    attributes: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`ecs.a${i}`, 'x'])),
+  };
+  const started = performance.now();
+  for (let round = 0; round < 10_000; round += 1) {
+    const text = JSON.stringify({ ...item, round });
+    createHash('sha256')
+      .update(JSON.stringify(JSON.parse(text)))
+      .digest('hex');
+  }
+  print(`${part}.calibration_ms`, performance.now() - started, 'ms');
+};
+
 const main = async () => {
   const requested = process.argv.slice(2);
   const parts = requested.length === 0 ? Object.keys(PARTS) : requested;
@@ -244,6 +270,7 @@ const main = async () => {
   let failed = 0;
   for (const part of parts) {
     try {
+      calibrate(part);
       await PARTS[part]?.();
     } catch (error) {
       failed += 1;
