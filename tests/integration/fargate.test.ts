@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateClusterCommand,
   DeregisterContainerInstanceCommand,
@@ -22,6 +23,7 @@ import { startStackProcess } from '../../local/harness';
 import { ecsClient, uniqueName } from '../helpers/clients';
 import { subscribe } from '../helpers/events';
 import { eventually } from '../helpers/eventually';
+import { ROOT_KEY } from '../helpers/rootKey';
 
 /**
  * FARGATE through the public API, as a user runs it: no container instance
@@ -85,6 +87,28 @@ const detail = (task: Task, name: string) =>
 const hostsRunning = async (): Promise<string[]> => {
   const response = await fetch(`${capacityUrl()}/hosts`);
   return ((await response.json()) as { hosts: string[] }).hosts;
+};
+
+/** The sort keys of a cluster's partition that begin with `prefix`, as the table holds them. */
+const storedKeys = async (cluster: string, prefix: string): Promise<string[]> => {
+  const dynamo = new DynamoDBClient({
+    endpoint: process.env.BERTH_TEST_DYNAMODB_URL,
+    region: 'us-east-1',
+    credentials: ROOT_KEY,
+  });
+  try {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: 'berth-local-resources',
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': { S: `CLUSTER#${cluster}` }, ':prefix': { S: prefix } },
+        ProjectionExpression: 'sk',
+      }),
+    );
+    return (page.Items ?? []).map((item) => item.sk?.S ?? '');
+  } finally {
+    dynamo.destroy();
+  }
 };
 
 const describe1 = async (cluster: string, arns: string[]) =>
@@ -288,6 +312,11 @@ describe('FARGATE: tasks run with their own address and host', () => {
       runningTasksCount: 1,
     });
     expect((await hostsRunning()).length).toBeGreaterThan(0);
+    // The host is kept outside the key range placement reads (`INSTANCE#`), so
+    // that many FARGATE tasks do not make every EC2 placement in the cluster dearer.
+    const taskId = arn.split('/').at(-1) ?? '';
+    expect(await storedKeys(cluster, 'INSTANCE#')).toEqual([]);
+    expect(await storedKeys(cluster, 'HOST#')).toEqual([`HOST#${managedInstanceId(taskId)}`]);
 
     // Act: stop it.
     await stopAll(cluster, [arn]);
@@ -298,6 +327,10 @@ describe('FARGATE: tasks run with their own address and host', () => {
     await eventually(
       hostsRunning,
       (hosts) => !hosts.some((host) => host.startsWith(`${cluster}/`)),
+    );
+    await eventually(
+      () => storedKeys(cluster, 'HOST#'),
+      (keys) => keys.length === 0,
     );
     // The events tell the task's whole life, and nothing of its host.
     await stream.close();

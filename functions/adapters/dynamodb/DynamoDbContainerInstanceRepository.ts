@@ -10,6 +10,7 @@ import type {
   ContainerInstanceRepository,
   RegisterInstanceResult,
 } from '../../domain/ports/ContainerInstanceRepository';
+import { isManagedInstanceId } from '../../domain/tasks/identifiers';
 import { type DynamoDbTable, type Item, withoutKeys } from './DynamoDbTable';
 
 /**
@@ -18,9 +19,14 @@ import { type DynamoDbTable, type Item, withoutKeys } from './DynamoDbTable';
  * | pk               | sk                 | gsi1pk (while a socket is held) | gsi1sk         |
  * |------------------|--------------------|---------------------------------|----------------|
  * | `CLUSTER#<name>` | `INSTANCE#<id>`    | `AGENTS#CONNECTED`              | `<name>#<id>`  |
+ * | `CLUSTER#<name>` | `HOST#<id>`        | `AGENTS#CONNECTED`              | `<name>#<id>`  |
  *
- * A managed instance (`managedFor`, a FARGATE task's own host) lives here too
- * but is left out of every listing, so that users and placement never see it.
+ * A managed instance (`managedFor`, a FARGATE task's own host) lives here too,
+ * under `HOST#<id>` (its id says it is one: `isManagedInstanceId`), outside
+ * the `INSTANCE#` range that placement and the listings read: a cluster of
+ * many FARGATE tasks does not make every EC2 placement read their hosts.
+ * Hosts made before that change sit under `INSTANCE#`; the listings' filter
+ * on `managedFor` still leaves them out.
  *
  * The index lists every instance holding an agent socket, across clusters, so
  * that the sweeper finds agents that fell silent without closing it.
@@ -41,7 +47,7 @@ import { type DynamoDbTable, type Item, withoutKeys } from './DynamoDbTable';
 
 const instanceKey = (cluster: string, id: string) => ({
   pk: `CLUSTER#${cluster}`,
-  sk: `INSTANCE#${id}`,
+  sk: isManagedInstanceId(id) ? `HOST#${id}` : `INSTANCE#${id}`,
 });
 const clusterKey = (cluster: string) => ({ pk: `CLUSTER#${cluster}`, sk: 'CLUSTER' });
 const CONNECTED_AGENTS = 'AGENTS#CONNECTED';

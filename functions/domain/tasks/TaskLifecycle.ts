@@ -262,7 +262,8 @@ class TaskLifecycle {
     const subnet = this.#views.subnetOf(task);
     return {
       cluster: task.cluster,
-      id: managedInstanceId(task.id),
+      // The host the task is bound to: one made before managed ids changed form keeps its id.
+      id: task.containerInstanceId ?? managedInstanceId(task.id),
       status: 'ACTIVE',
       registeredAt: now,
       // Sized exactly to its task, whose room it holds from the start.

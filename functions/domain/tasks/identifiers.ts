@@ -15,8 +15,18 @@ const taskIdFrom = (reference: string): string => {
 
 const newId = () => randomUUID().replaceAll('-', '');
 
+/**
+ * Marks the id of a FARGATE task's own host. A registered instance's id is
+ * hex, so no user's instance has it, and the store can keep such hosts out of
+ * the key range that placement and the listings read.
+ */
+const MANAGED_INSTANCE_PREFIX = 'fargate-';
+
 /** A FARGATE task's own host has an id derived from the task's, so a retried step finds it. */
 const managedInstanceId = (taskId: string): string =>
-  createHash('sha256').update(`managed-host/${taskId}`).digest('hex').slice(0, 32);
+  `${MANAGED_INSTANCE_PREFIX}${createHash('sha256').update(`managed-host/${taskId}`).digest('hex').slice(0, 24)}`;
 
-export { managedInstanceId, newId, taskArn, taskIdFrom };
+/** Whether an id is a FARGATE host's as `managedInstanceId` makes them (hosts made before are plain hex). */
+const isManagedInstanceId = (id: string): boolean => id.startsWith(MANAGED_INSTANCE_PREFIX);
+
+export { isManagedInstanceId, managedInstanceId, newId, taskArn, taskIdFrom };
