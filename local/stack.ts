@@ -312,6 +312,13 @@ const startLocalStack = async (options: StackOptions): Promise<RunningStack> => 
             AWS_SECRET_ACCESS_KEY: 'berth',
             AWS_REGION: region,
             AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+            // Lambda isolates invocations: one that fails (an asynchronous one's
+            // rejection is never awaited by serverless-offline) must not take down
+            // every other request and the agents' sockets, as Node's default
+            // (throw on an unhandled rejection) did. It is written as a warning.
+            NODE_OPTIONS: [process.env.NODE_OPTIONS, '--unhandled-rejections=warn']
+              .filter(Boolean)
+              .join(' '),
             SLS_TELEMETRY_DISABLED: '1',
             SLS_NOTIFICATIONS_MODE: 'off',
             // Two notice lines per request cost serverless-offline a tenth of its

@@ -11,6 +11,7 @@ import {
   RunTaskCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { type StackProcess, startStackProcess } from '../../local/harness';
 import { type AgentProcess, startAgentProcess } from '../helpers/agentProcess';
 import { uniqueName } from '../helpers/clients';
@@ -176,6 +177,38 @@ describe('Parts that die', () => {
     expect(remaining).toMatchObject({ CPU: 1024, MEMORY: 2048 });
     expect(instance).toMatchObject({ runningTasksCount: 0, pendingTasksCount: 0 });
   }, 300_000);
+});
+
+describe('A failing invocation', () => {
+  it('fails alone: an asynchronous invocation that throws takes down no other request', async () => {
+    // Prepare: how many times a part has died so far (the test above kills some on purpose)
+    const deaths = () => stack.output().split(' exited (').length - 1;
+    const before = deaths();
+    const lambda = new LambdaClient({
+      endpoint: `http://127.0.0.1:${stack.ports.lambda}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'any', secretAccessKey: 'any' },
+    });
+
+    // Act: the service scheduler's function, invoked as its waker does (InvocationType
+    // Event), with a cluster name too long for a key, which DynamoDB refuses.
+    const invoked = await lambda.send(
+      new InvokeCommand({
+        FunctionName: 'berth-local-reconcileServices',
+        InvocationType: 'Event',
+        Payload: JSON.stringify({ cluster: 'c'.repeat(3000), service: 'web' }),
+      }),
+    );
+    lambda.destroy();
+
+    // Assert: accepted, and for the next seconds every request is answered and nothing restarts
+    expect(invoked.StatusCode).toBe(202);
+    for (let check = 0; check < 20; check += 1) {
+      await ecs.send(new ListClustersCommand({}));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    expect(deaths()).toBe(before);
+  }, 60_000);
 });
 
 describe('Quotas', () => {
