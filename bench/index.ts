@@ -134,6 +134,16 @@ const withStack = async (
   } finally {
     const code = await stack.stop();
     if (code !== 0) note(`${label}: the stack exited with ${code}:\n${stack.output()}`);
+    // A part that died and was restarted mid-run makes the figures a different measurement: say so.
+    const restarts = stack.output().split('\n');
+    const from = restarts.findIndex((line) =>
+      / exited \(| did not start: |^Restarting /.test(line),
+    );
+    if (code === 0 && from >= 0) {
+      note(
+        `${label}: a part of the stack died during the run:\n${restarts.slice(from).join('\n')}`,
+      );
+    }
     rmSync(stack.dataDir, { recursive: true, force: true });
     note(`${label}: done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
