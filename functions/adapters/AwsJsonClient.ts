@@ -1,5 +1,6 @@
 import { countRequest } from './requestCounts';
 import { SignedHttpClient } from './SignedHttpClient';
+import { gotNoAnswer, retryDelayMs, sleep, TRANSIENT_TYPES } from './transientFailures';
 
 /**
  * Calls to a service that speaks AWS's JSON protocol (DynamoDB, EventBridge,
@@ -55,18 +56,7 @@ const THROTTLING_TYPES = new Set([
   'TooManyRequestsException',
   'TransactionInProgressException',
 ]);
-const TRANSIENT_TYPES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 const TRANSIENT_STATUSES = new Set([500, 502, 503, 504]);
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
 
 const isRetried = (failure: unknown): boolean => {
   if (failure instanceof AwsJsonError) {
@@ -76,12 +66,8 @@ const isRetried = (failure: unknown): boolean => {
       TRANSIENT_TYPES.has(failure.type)
     );
   }
-  const { code, name } = (failure ?? {}) as { code?: unknown; name?: unknown };
-  return NETWORK_CODES.has(String(code)) || TRANSIENT_TYPES.has(String(name));
+  return gotNoAnswer(failure);
 };
-
-const BASE_DELAY_MS = 100;
-const MAX_DELAY_MS = 20_000;
 
 /** `com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException` → the part after `#`. */
 const shortType = (type: string): string =>
@@ -101,8 +87,6 @@ const errorOf = (status: number, text: string, headerType: string | undefined): 
   const message = String(body.message ?? body.Message ?? `HTTP ${status}`);
   return new AwsJsonError(type, message, status, body);
 };
-
-const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 class AwsJsonClient {
   readonly #http: SignedHttpClient;
@@ -171,8 +155,7 @@ class AwsJsonClient {
         failure = error;
       }
       if (!isRetried(failure) || attempt >= this.#maxAttempts) throw failure;
-      // Full jitter on an exponential base, as the SDK's standard strategy.
-      await sleep(Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt));
+      await sleep(retryDelayMs(attempt));
     }
   }
 

@@ -68,7 +68,8 @@ const verifiedClaim = (
 
 class StandInService {
   readonly requests: RecordedRequest[] = [];
-  answer: (request: RecordedRequest) => Answer = () => ({ status: 200, body: {} });
+  /** What to answer; `'hang up'` closes the connection without an answer, as a server ending a kept-alive one. */
+  answer: (request: RecordedRequest) => Answer | 'hang up' = () => ({ status: 200, body: {} });
   readonly #server: Server;
 
   private constructor() {
@@ -92,7 +93,12 @@ class StandInService {
           },
         };
         this.requests.push(recorded);
-        const { status, body } = this.answer(recorded);
+        const answer = this.answer(recorded);
+        if (answer === 'hang up') {
+          request.socket.destroy();
+          return;
+        }
+        const { status, body } = answer;
         response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
         response.end(JSON.stringify(body));
       });

@@ -1,6 +1,9 @@
 import type { AgentNotifier, AgentTask } from '../../domain/ports/AgentNotifier';
 import { countRequest } from '../requestCounts';
 import { SignedHttpClient } from '../SignedHttpClient';
+import { sendRetried } from '../transientFailures';
+
+const PUSH_ATTEMPTS = 3;
 
 /**
  * Pushes to agents over the WebSocket API (API Gateway on AWS,
@@ -22,14 +25,20 @@ class WebSocketAgentNotifier implements AgentNotifier {
     });
   }
 
+  /**
+   * Tried up to three times when no answer comes (a kept-alive connection
+   * the server had just closed: ECONNRESET, under load) or the API answers
+   * 429 or 5xx, as the SDK's client would: a push the agent gets twice is
+   * harmless (it reconciles to the tasks it is told), while a lost one left
+   * a StopTask, a workflow step or a scheduler round failing with it.
+   */
   async push(connectionId: string, tasks: readonly AgentTask[]): Promise<boolean> {
-    countRequest('ApiGatewayManagementApi.PostToConnection');
-    const { status, body } = await this.#client.post(
-      `/@connections/${encodeURIComponent(connectionId)}`,
-      { 'content-type': 'application/json' },
-      JSON.stringify({ type: 'tasks', tasks }),
-      true,
-    );
+    const path = `/@connections/${encodeURIComponent(connectionId)}`;
+    const message = JSON.stringify({ type: 'tasks', tasks });
+    const { status, body } = await sendRetried(() => {
+      countRequest('ApiGatewayManagementApi.PostToConnection');
+      return this.#client.post(path, { 'content-type': 'application/json' }, message, true);
+    }, PUSH_ATTEMPTS);
     if (status >= 200 && status < 300) return true;
     // Gone: the agent left, and will resync when it connects again.
     if (status === 410) return false;

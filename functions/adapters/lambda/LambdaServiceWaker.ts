@@ -2,7 +2,10 @@ import { logger } from '../../config/logger';
 import type { ServiceWaker } from '../../domain/ports/ServiceWaker';
 import { countRequest } from '../requestCounts';
 import { SignedHttpClient } from '../SignedHttpClient';
+import { sendRetried } from '../transientFailures';
 import { invocationPath } from './invocationPath';
+
+const WAKE_ATTEMPTS = 3;
 
 /**
  * Wakes the service scheduler by invoking its function asynchronously
@@ -29,13 +32,16 @@ class LambdaServiceWaker implements ServiceWaker {
   }
 
   async wake(cluster: string, serviceName: string): Promise<void> {
-    countRequest('Lambda.Invoke');
     try {
-      const { status } = await this.#lambda.post(
-        invocationPath(this.functionName),
-        { 'content-type': 'application/json', 'x-amz-invocation-type': 'Event' },
-        JSON.stringify({ cluster, service: serviceName }),
-      );
+      // A wake-up sent twice is harmless (the scheduler takes a lease); a lost one waits for the sweep.
+      const { status } = await sendRetried(() => {
+        countRequest('Lambda.Invoke');
+        return this.#lambda.post(
+          invocationPath(this.functionName),
+          { 'content-type': 'application/json', 'x-amz-invocation-type': 'Event' },
+          JSON.stringify({ cluster, service: serviceName }),
+        );
+      }, WAKE_ATTEMPTS);
       // Lambda accepts an `Event` invocation with 202.
       if (status !== 202) throw new Error(`Lambda answered ${status}`);
     } catch (error) {

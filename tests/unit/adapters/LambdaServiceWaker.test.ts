@@ -13,8 +13,12 @@ interface Received {
   body: string;
 }
 
-/** A stand-in for Lambda's Invoke endpoint that answers `status` and keeps what it got. */
-const startLambda = async (status: number) => {
+/**
+ * A stand-in for Lambda's Invoke endpoint that answers `status` (or, for the
+ * n-th request, what `status(n)` says; `'hang up'` closes the connection
+ * without an answer) and keeps what it got.
+ */
+const startLambda = async (status: number | ((call: number) => number | 'hang up')) => {
   const received: Received[] = [];
   const server: Server = createServer((request, response) => {
     let body = '';
@@ -28,7 +32,9 @@ const startLambda = async (status: number) => {
         headers: request.headers,
         body,
       });
-      response.writeHead(status).end();
+      const answer = typeof status === 'number' ? status : status(received.length);
+      if (answer === 'hang up') request.socket.destroy();
+      else response.writeHead(answer).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
@@ -131,7 +137,26 @@ describe('Class: LambdaServiceWaker', () => {
     expect(resigned.headers.authorization).toBe(authorization);
   });
 
-  it('only logs a refused wake-up: the scheduler sweep repairs it', async () => {
+  it('tries again when a wake-up gets no answer (a kept-alive connection closed under it)', async () => {
+    // Prepare: the first request's connection is closed without an answer
+    const lambda = await startLambda((call) => (call === 1 ? 'hang up' : 202));
+    servers.push(lambda.server);
+    const waker = new LambdaServiceWaker(
+      { region: 'us-east-1', endpoint: `http://127.0.0.1:${lambda.port}` },
+      'berth-local-reconcileServices',
+    );
+
+    // Act
+    await waker.wake('prod', 'web');
+
+    // Assert: asked again, with the same wake-up
+    expect(lambda.received.map((got) => got.body)).toEqual([
+      JSON.stringify({ cluster: 'prod', service: 'web' }),
+      JSON.stringify({ cluster: 'prod', service: 'web' }),
+    ]);
+  });
+
+  it('only logs a refused wake-up, after three tries: the scheduler sweep repairs it', async () => {
     // Prepare
     const lambda = await startLambda(500);
     servers.push(lambda.server);
@@ -142,6 +167,6 @@ describe('Class: LambdaServiceWaker', () => {
 
     // Act, Assert
     await expect(waker.wake('prod', 'web')).resolves.toBeUndefined();
-    expect(lambda.received).toHaveLength(1);
+    expect(lambda.received).toHaveLength(3);
   });
 });

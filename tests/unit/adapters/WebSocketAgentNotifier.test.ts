@@ -46,5 +46,34 @@ describe('Class: WebSocketAgentNotifier', () => {
     await expect(notifier.push('gone', tasks)).resolves.toBe(false);
     api.answer = () => ({ status: 403, body: { message: 'Forbidden' } });
     await expect(notifier.push('other', tasks)).rejects.toThrow('PostToConnection answered 403');
+    // A refusal is an answer: asked once each.
+    expect(api.requests).toHaveLength(2);
+  });
+
+  it.each([
+    ['a connection closed without an answer', 'hang up' as const],
+    ['a 500', { status: 500, body: { message: 'Internal' } }],
+    ['throttling (429)', { status: 429, body: { message: 'LimitExceededException' } }],
+  ])('tries again after %s, and delivers', async (_case, failure) => {
+    const notifier = new WebSocketAgentNotifier({ endpoint: api.endpoint, region: 'eu-west-1' });
+    let calls = 0;
+    api.answer = () => {
+      calls += 1;
+      return calls === 1 ? failure : { status: 200, body: {} };
+    };
+
+    await expect(notifier.push('Ab1=', tasks)).resolves.toBe(true);
+
+    expect(api.requests).toHaveLength(2);
+    expect(api.requests[1]?.body).toEqual({ type: 'tasks', tasks });
+  });
+
+  it('gives up after three tries without an answer, throwing with its code', async () => {
+    const notifier = new WebSocketAgentNotifier({ endpoint: api.endpoint, region: 'eu-west-1' });
+    api.answer = () => 'hang up';
+
+    await expect(notifier.push('Ab1=', tasks)).rejects.toMatchObject({ code: 'ECONNRESET' });
+
+    expect(api.requests).toHaveLength(3);
   });
 });
