@@ -1,5 +1,8 @@
 import type { RootKey } from '../../domain/iam/IdentityService';
 import { SignedHttpClient } from '../SignedHttpClient';
+import { sendRetried } from '../transientFailures';
+
+const READ_ATTEMPTS = 3;
 
 /**
  * The root key pair of a deployed Berth, from the Secrets Manager secret
@@ -18,14 +21,19 @@ const readRootKeyFromSecretsManager = async (options: {
     endpoint: options.endpoint,
     requestTimeout: 5_000,
   });
-  const { status, body } = await client.post(
-    '/',
-    {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': 'secretsmanager.GetSecretValue',
-    },
-    JSON.stringify({ SecretId: options.secretArn }),
-    true,
+  // A read: tried again on no answer, throttling or a 5xx, as the SDK's client would.
+  const { status, body } = await sendRetried(
+    () =>
+      client.post(
+        '/',
+        {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'secretsmanager.GetSecretValue',
+        },
+        JSON.stringify({ SecretId: options.secretArn }),
+        true,
+      ),
+    READ_ATTEMPTS,
   );
   if (status !== 200) {
     throw new Error(`Secrets Manager answered ${status} for the root key's secret`);

@@ -3,8 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { readRootKeyFromSecretsManager } from '../../../functions/adapters/iam/SecretsManagerRootKey';
 import { outwardAddress, verifiedClaim } from '../../helpers/standInService';
 
-/** A stand-in for Secrets Manager's GetSecretValue that answers `status` and `body`. */
-const startSecretsManager = async (status: number, body: unknown) => {
+/**
+ * A stand-in for Secrets Manager's GetSecretValue that answers `status` and
+ * `body`; the first `failFirst` requests get a 503 instead.
+ */
+const startSecretsManager = async (status: number, body: unknown, failFirst = 0) => {
   const received: { url: string; headers: IncomingHttpHeaders; body: string }[] = [];
   const server: Server = createServer((request, response) => {
     let text = '';
@@ -13,8 +16,11 @@ const startSecretsManager = async (status: number, body: unknown) => {
     });
     request.on('end', () => {
       received.push({ url: request.url ?? '', headers: request.headers, body: text });
-      response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-      response.end(JSON.stringify(body));
+      const unavailable = received.length <= failFirst;
+      response.writeHead(unavailable ? 503 : status, {
+        'content-type': 'application/x-amz-json-1.1',
+      });
+      response.end(JSON.stringify(unavailable ? { __type: 'ServiceUnavailable' } : body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
@@ -67,6 +73,24 @@ describe('readRootKeyFromSecretsManager', () => {
         scope: { service: 'secretsmanager' },
       });
     }
+  });
+
+  it('tries again after a 503, and reads the key pair', async () => {
+    const secretsManager = await startSecretsManager(
+      200,
+      { SecretString: JSON.stringify({ accessKeyId: 'A', secretAccessKey: 'S' }) },
+      1,
+    );
+    servers.push(secretsManager.server);
+
+    const key = await readRootKeyFromSecretsManager({
+      region: 'eu-west-1',
+      secretArn: SECRET,
+      endpoint: `http://127.0.0.1:${secretsManager.port}`,
+    });
+
+    expect(key).toEqual({ accessKeyId: 'A', secretAccessKey: 'S' });
+    expect(secretsManager.received).toHaveLength(2);
   });
 
   it.each([
