@@ -1,6 +1,6 @@
 import { countRequest } from './requestCounts';
 import { SignedHttpClient } from './SignedHttpClient';
-import { gotNoAnswer, retryDelayMs, sleep, TRANSIENT_TYPES } from './transientFailures';
+import { sendRetried, TRANSIENT_TYPES } from './transientFailures';
 
 /**
  * Calls to a service that speaks AWS's JSON protocol (DynamoDB, EventBridge,
@@ -58,16 +58,11 @@ const THROTTLING_TYPES = new Set([
 ]);
 const TRANSIENT_STATUSES = new Set([500, 502, 503, 504]);
 
-const isRetried = (failure: unknown): boolean => {
-  if (failure instanceof AwsJsonError) {
-    return (
-      TRANSIENT_STATUSES.has(failure.status) ||
-      THROTTLING_TYPES.has(failure.type) ||
-      TRANSIENT_TYPES.has(failure.type)
-    );
-  }
-  return gotNoAnswer(failure);
-};
+/** Whether an error answer is worth asking again for (a call with no answer always is: `sendRetried`). */
+const isRetried = (failure: AwsJsonError): boolean =>
+  TRANSIENT_STATUSES.has(failure.status) ||
+  THROTTLING_TYPES.has(failure.type) ||
+  TRANSIENT_TYPES.has(failure.type);
 
 /** `com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException` → the part after `#`. */
 const shortType = (type: string): string =>
@@ -86,6 +81,19 @@ const errorOf = (status: number, text: string, headerType: string | undefined): 
   );
   const message = String(body.message ?? body.Message ?? `HTTP ${status}`);
   return new AwsJsonError(type, message, status, body);
+};
+
+type Answer = Awaited<ReturnType<SignedHttpClient['post']>>;
+
+const succeeded = (answer: Answer): boolean => answer.status >= 200 && answer.status < 300;
+
+const errorOfAnswer = (answer: Answer): AwsJsonError => {
+  const headerType = answer.headers['x-amzn-errortype'];
+  return errorOf(
+    answer.status,
+    answer.body,
+    typeof headerType === 'string' ? headerType : undefined,
+  );
 };
 
 class AwsJsonClient {
@@ -137,26 +145,13 @@ class AwsJsonClient {
       'content-type': this.#contentType,
       'x-amz-target': `${this.#protocol.targetPrefix}.${operation}`,
     };
-    for (let attempt = 1; ; attempt += 1) {
-      let failure: unknown;
-      try {
-        const answer = await this.#http.post('/', headers, body, true);
-        if (answer.status >= 200 && answer.status < 300) {
-          return (answer.body === '' ? {} : (options.parse ?? JSON.parse)(answer.body)) as Output;
-        }
-        const headerType = answer.headers['x-amzn-errortype'];
-        failure = errorOf(
-          answer.status,
-          answer.body,
-          typeof headerType === 'string' ? headerType : undefined,
-        );
-      } catch (error) {
-        // No answer: refused, reset or timed out is transient, as the SDK counts it.
-        failure = error;
-      }
-      if (!isRetried(failure) || attempt >= this.#maxAttempts) throw failure;
-      await sleep(retryDelayMs(attempt));
-    }
+    const answer = await sendRetried(
+      () => this.#http.post('/', headers, body, true),
+      this.#maxAttempts,
+      (got) => !succeeded(got) && isRetried(errorOfAnswer(got)),
+    );
+    if (!succeeded(answer)) throw errorOfAnswer(answer);
+    return (answer.body === '' ? {} : (options.parse ?? JSON.parse)(answer.body)) as Output;
   }
 
   destroy(): void {

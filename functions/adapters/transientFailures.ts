@@ -1,7 +1,8 @@
 /**
  * What the SDK's standard retry strategy counts as transient, for the calls
- * Berth sends without an SDK client (`AwsJsonClient`, the agents' push), and
- * the delay it waits before the next try.
+ * Berth sends without an SDK client (`AwsJsonClient`, the agents' push, the
+ * scheduler's wake-up, the root key's read), the delay it waits before the
+ * next try, and the loop that tries again.
  */
 
 /** Error names (or `__type`s) of a call that timed out. */
@@ -35,20 +36,26 @@ const retryDelayMs = (attempt: number): number =>
 const sleep = (milliseconds: number) =>
   new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
+/** Throttling (429) or a server error (5xx): an answer worth asking again for. */
+const isTransientStatus = (answer: { readonly status: number }): boolean =>
+  answer.status === 429 || answer.status >= 500;
+
 /**
- * Sends until an answer other than throttling (429) or a server error (5xx)
- * comes back, or `attempts` tries are spent (then the last answer, or the
- * last error, is the result); a try that gets no answer is tried again too.
+ * Sends until an answer that `isTransient` does not call transient (by
+ * default: anything but throttling and server errors) comes back, or
+ * `attempts` tries are spent (then the last answer, or the last error, is
+ * the result); a try that gets no answer is tried again too. The one retry
+ * loop of the calls Berth sends without an SDK client.
  */
 const sendRetried = async <Answer extends { readonly status: number }>(
   send: () => Promise<Answer>,
   attempts: number,
+  isTransient: (answer: Answer) => boolean = isTransientStatus,
 ): Promise<Answer> => {
   for (let attempt = 1; ; attempt += 1) {
     try {
       const answer = await send();
-      const transient = answer.status === 429 || answer.status >= 500;
-      if (!transient || attempt >= attempts) return answer;
+      if (!isTransient(answer) || attempt >= attempts) return answer;
     } catch (error) {
       if (!gotNoAnswer(error) || attempt >= attempts) throw error;
     }
@@ -56,4 +63,4 @@ const sendRetried = async <Answer extends { readonly status: number }>(
   }
 };
 
-export { gotNoAnswer, retryDelayMs, sendRetried, sleep, TRANSIENT_TYPES };
+export { sendRetried, TRANSIENT_TYPES };

@@ -33,12 +33,14 @@ class WebSocketAgentNotifier implements AgentNotifier {
    * a StopTask, a workflow step or a scheduler round failing with it.
    */
   async push(connectionId: string, tasks: readonly AgentTask[]): Promise<boolean> {
+    // One count per call, tries included, as AwsJsonClient counts its calls.
+    countRequest('ApiGatewayManagementApi.PostToConnection');
     const path = `/@connections/${encodeURIComponent(connectionId)}`;
     const message = JSON.stringify({ type: 'tasks', tasks });
-    const { status, body } = await sendRetried(() => {
-      countRequest('ApiGatewayManagementApi.PostToConnection');
-      return this.#client.post(path, { 'content-type': 'application/json' }, message, true);
-    }, PUSH_ATTEMPTS);
+    const { status, body } = await sendRetried(
+      () => this.#client.post(path, { 'content-type': 'application/json' }, message, true),
+      PUSH_ATTEMPTS,
+    );
     if (status >= 200 && status < 300) return true;
     // Gone: the agent left, and will resync when it connects again.
     if (status === 410) return false;

@@ -32,16 +32,18 @@ class LambdaServiceWaker implements ServiceWaker {
   }
 
   async wake(cluster: string, serviceName: string): Promise<void> {
+    countRequest('Lambda.Invoke');
     try {
       // A wake-up sent twice is harmless (the scheduler takes a lease); a lost one waits for the sweep.
-      const { status } = await sendRetried(() => {
-        countRequest('Lambda.Invoke');
-        return this.#lambda.post(
-          invocationPath(this.functionName),
-          { 'content-type': 'application/json', 'x-amz-invocation-type': 'Event' },
-          JSON.stringify({ cluster, service: serviceName }),
-        );
-      }, WAKE_ATTEMPTS);
+      const { status } = await sendRetried(
+        () =>
+          this.#lambda.post(
+            invocationPath(this.functionName),
+            { 'content-type': 'application/json', 'x-amz-invocation-type': 'Event' },
+            JSON.stringify({ cluster, service: serviceName }),
+          ),
+        WAKE_ATTEMPTS,
+      );
       // Lambda accepts an `Event` invocation with 202.
       if (status !== 202) throw new Error(`Lambda answered ${status}`);
     } catch (error) {
