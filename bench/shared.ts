@@ -301,8 +301,7 @@ const isChildOf = (pid: number, parentPid: number): boolean => {
 };
 
 /** CPU time (ms) of the stack's whole process tree (every role together). */
-const stackCpuMs = (rootPid: number): number =>
-  [...treeCpuMs(rootPid).values()].reduce((sum, ms) => sum + ms, 0);
+const stackCpuMs = (rootPid: number): number => sumOf(treeCpuMs(rootPid));
 
 /** The CPU spent between two `treeCpuMs` readings, per role. */
 const cpuSpent = (before: Map<string, number>, after: Map<string, number>): Map<string, number> =>
@@ -555,9 +554,9 @@ const report = (
   print(`${part}.running_p50_ms`, percentile(latencies, 50), 'ms');
   print(`${part}.running_p99_ms`, percentile(latencies, 99), 'ms');
   print(`${part}.tasks_per_s`, arrived.length / ((lastRunning - firstSent) / 1000), 'tasks/s');
+  const stackTotal = cpuMs === undefined ? 0 : sumOf(cpuMs);
   if (cpuMs !== undefined) {
-    const total = [...cpuMs.values()].reduce((sum, ms) => sum + ms, 0);
-    print(`${part}.stack_cpu_ms_per_task`, total / arrived.length, 'ms');
+    print(`${part}.stack_cpu_ms_per_task`, stackTotal / arrived.length, 'ms');
     note(
       `stack CPU per task by process: ${[...cpuMs]
         .filter(([, ms]) => ms > 0)
@@ -568,7 +567,6 @@ const report = (
   }
   // The stack shares the machine with what it serves; all of it bounds tasks per second.
   print(`${part}.machine_cpu_ms_per_task`, machine.all / arrived.length, 'ms');
-  const stackTotal = cpuMs === undefined ? 0 : sumOf(cpuMs);
   const perTask = (ms: number) => `${(ms / arrived.length).toFixed(1)} ms`;
   note(
     `machine CPU per task: stack ${perTask(stackTotal)}, this bench's process ${perTask(machine.bench)}, the agents and their tasks ${perTask(machine.agents)}, the rest (the kernel's own work, other processes) ${perTask(machine.all - stackTotal - machine.bench - machine.agents)}`,
