@@ -1,5 +1,6 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { signedFetch } from '../../local/signedFetch';
@@ -45,6 +46,14 @@ const autoScalingClient = (url = stackUrl()): ApplicationAutoScalingClient =>
     maxAttempts: 1,
   });
 
+/** The suite's DynamoDB Local, to look at the table as Berth keeps it (signed with the root key). */
+const dynamoDbClient = (): DynamoDBClient =>
+  new DynamoDBClient({
+    endpoint: process.env.BERTH_TEST_DYNAMODB_URL,
+    region: 'us-east-1',
+    credentials,
+  });
+
 /** serverless-offline's Lambda invoke endpoint, to run scheduled functions at a test's pace. */
 const lambdaClient = (): LambdaClient =>
   new LambdaClient({
@@ -61,6 +70,7 @@ export {
   autoScalingClient,
   cloudWatchClient,
   credentials,
+  dynamoDbClient,
   ecsClient,
   lambdaClient,
   signedPost,

@@ -1,4 +1,4 @@
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateClusterCommand,
   DescribeContainerInstancesCommand,
@@ -8,7 +8,7 @@ import {
   waitUntilTasksStopped,
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { credentials, ecsClient, uniqueName } from '../helpers/clients';
+import { credentials, dynamoDbClient, ecsClient, uniqueName } from '../helpers/clients';
 import { subscribe } from '../helpers/events';
 import { startSimulatedAgent } from '../helpers/simulatedAgent';
 
@@ -101,11 +101,7 @@ describe('ECS events', () => {
       cluster,
     });
     const id = agent.containerInstanceArn.split('/').at(-1) ?? '';
-    const dynamo = new DynamoDBClient({
-      endpoint: process.env.BERTH_TEST_DYNAMODB_URL,
-      region: 'us-east-1',
-      credentials,
-    });
+    const dynamo = dynamoDbClient();
     await dynamo.send(
       new UpdateItemCommand({
         TableName: 'berth-local-resources',

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateClusterCommand,
   DeregisterContainerInstanceCommand,
@@ -20,10 +20,9 @@ import {
 import Docker from 'dockerode';
 import { managedInstanceId } from '../../functions/domain/tasks/identifiers';
 import { startStackProcess } from '../../local/harness';
-import { ecsClient, uniqueName } from '../helpers/clients';
+import { dynamoDbClient, ecsClient, uniqueName } from '../helpers/clients';
 import { subscribe } from '../helpers/events';
 import { eventually } from '../helpers/eventually';
-import { ROOT_KEY } from '../helpers/rootKey';
 
 /**
  * FARGATE through the public API, as a user runs it: no container instance
@@ -91,11 +90,7 @@ const hostsRunning = async (): Promise<string[]> => {
 
 /** The sort keys of a cluster's partition that begin with `prefix`, as the table holds them. */
 const storedKeys = async (cluster: string, prefix: string): Promise<string[]> => {
-  const dynamo = new DynamoDBClient({
-    endpoint: process.env.BERTH_TEST_DYNAMODB_URL,
-    region: 'us-east-1',
-    credentials: ROOT_KEY,
-  });
+  const dynamo = dynamoDbClient();
   try {
     const page = await dynamo.send(
       new QueryCommand({

@@ -1,4 +1,4 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateClusterCommand,
   DescribeClustersCommand,
@@ -28,7 +28,14 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { credentials, ecsClient, signedPost, stackUrl, uniqueName } from '../helpers/clients';
+import {
+  credentials,
+  dynamoDbClient,
+  ecsClient,
+  signedPost,
+  stackUrl,
+  uniqueName,
+} from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
 import { startSimulatedAgent } from '../helpers/simulatedAgent';
 import { agentUpgradeStatus, upgradeStatus } from '../helpers/sockets';
@@ -229,11 +236,7 @@ describe('Identities and policies (IAM)', () => {
     });
 
     // The table holds the secret sealed: a dump of it does not give it away.
-    const dynamo = new DynamoDBClient({
-      endpoint: process.env.BERTH_TEST_DYNAMODB_URL,
-      region: 'us-east-1',
-      credentials,
-    });
+    const dynamo = dynamoDbClient();
     let text = '';
     let startKey: Record<string, unknown> | undefined;
     do {

@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   ClientException,
   ClusterContainsServicesException,
@@ -17,7 +17,7 @@ import {
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListExecutionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { startStackProcess } from '../../local/harness';
-import { credentials, ecsClient, stackUrl, uniqueName } from '../helpers/clients';
+import { credentials, dynamoDbClient, ecsClient, stackUrl, uniqueName } from '../helpers/clients';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -74,11 +74,7 @@ describe('The local stack (npm start)', () => {
     // CreateService will (on the cluster item) straight in DynamoDB Local.
     const name = uniqueName('busy');
     await ecs.send(new CreateClusterCommand({ clusterName: name }));
-    const dynamo = new DynamoDBClient({
-      endpoint: process.env.BERTH_TEST_DYNAMODB_URL,
-      region: 'us-east-1',
-      credentials,
-    });
+    const dynamo = dynamoDbClient();
     const setServices = (count: number) =>
       dynamo.send(
         new UpdateItemCommand({
