@@ -1,66 +1,31 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { LOCAL_AUTHORIZATION } from '../../../functions/adapters/connections';
 import { LambdaServiceWaker } from '../../../functions/adapters/lambda/LambdaServiceWaker';
+import { outwardAddress, StandInService } from '../../helpers/standInService';
 
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/**
- * A stand-in for Lambda's Invoke endpoint that answers `status` (or, for the
- * n-th request, what `status(n)` says; `'hang up'` closes the connection
- * without an answer) and keeps what it got.
- */
-const startLambda = async (status: number | ((call: number) => number | 'hang up')) => {
-  const received: Received[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      received.push({
-        method: request.method ?? '',
-        url: request.url ?? '',
-        headers: request.headers,
-        body,
-      });
-      const answer = typeof status === 'number' ? status : status(received.length);
-      if (answer === 'hang up') request.socket.destroy();
-      else response.writeHead(answer).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
-  return { port: (server.address() as AddressInfo).port, received, server };
-};
-
-/** An address of this machine that is not loopback, so that the waker signs its request. */
-const outwardAddress = (): string | undefined =>
-  Object.values(networkInterfaces())
-    .flat()
-    .find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address;
+/** A stand-in for Lambda's Invoke endpoint: what it got, and what it answers (202 unless told). */
+let lambda: StandInService;
+const ACCEPTED = { status: 202, body: {} };
 
 describe('Class: LambdaServiceWaker', () => {
-  const servers: Server[] = [];
   const saved = { ...process.env };
+  beforeAll(async () => {
+    lambda = await StandInService.start();
+  });
+  beforeEach(() => {
+    lambda.reset();
+    lambda.answer = () => ACCEPTED;
+  });
   afterAll(async () => {
     process.env = saved;
-    await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
+    await lambda.close();
   });
 
   it('invokes the scheduler asynchronously on the local invoke endpoint, unsigned', async () => {
     // Prepare
-    const lambda = await startLambda(202);
-    servers.push(lambda.server);
     const waker = new LambdaServiceWaker(
-      { region: 'us-east-1', endpoint: `http://127.0.0.1:${lambda.port}` },
+      { region: 'us-east-1', endpoint: lambda.endpoint },
       'berth-local-reconcileServices',
     );
 
@@ -68,28 +33,26 @@ describe('Class: LambdaServiceWaker', () => {
     await waker.wake('prod', 'web');
 
     // Assert
-    expect(lambda.received).toEqual([
+    expect(lambda.requests.map((got) => got.raw)).toEqual([
       expect.objectContaining({
         method: 'POST',
         url: '/2015-03-31/functions/berth-local-reconcileServices/invocations',
         body: JSON.stringify({ cluster: 'prod', service: 'web' }),
       }),
     ]);
-    expect(lambda.received[0]?.headers['x-amz-invocation-type']).toBe('Event');
-    expect(lambda.received[0]?.headers.authorization).toBe(LOCAL_AUTHORIZATION);
+    expect(lambda.requests[0]?.raw.headers['x-amz-invocation-type']).toBe('Event');
+    expect(lambda.requests[0]?.raw.headers.authorization).toBe(LOCAL_AUTHORIZATION);
   });
 
   it('signs its request with the environment credentials elsewhere, as Lambda verifies it', async () => {
     // Prepare
     const address = outwardAddress();
-    if (address === undefined) throw new Error('This test needs a non-loopback IPv4 address');
+    if (address === '127.0.0.1') throw new Error('This test needs a non-loopback IPv4 address');
     process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
     process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
     delete process.env.AWS_SESSION_TOKEN;
-    const lambda = await startLambda(202);
-    servers.push(lambda.server);
     const waker = new LambdaServiceWaker(
-      { region: 'eu-west-1', endpoint: `http://${address}:${lambda.port}` },
+      { region: 'eu-west-1', endpoint: lambda.outwardEndpoint },
       'berth-prod-reconcileServices',
     );
 
@@ -97,7 +60,7 @@ describe('Class: LambdaServiceWaker', () => {
     await waker.wake('prod', 'web');
 
     // Assert: the signature over the request as it arrived is the one it carries.
-    const got = lambda.received[0];
+    const got = lambda.requests[0]?.raw;
     expect(got).toBeDefined();
     const authorization = String(got?.headers.authorization);
     expect(authorization).toMatch(
@@ -122,7 +85,7 @@ describe('Class: LambdaServiceWaker', () => {
         method: got?.method ?? '',
         protocol: 'http:',
         hostname: address,
-        port: lambda.port,
+        port: Number(new URL(lambda.outwardEndpoint).port),
         path: got?.url ?? '',
         query: {},
         headers: Object.fromEntries(
@@ -139,10 +102,9 @@ describe('Class: LambdaServiceWaker', () => {
 
   it('tries again when a wake-up gets no answer (a kept-alive connection closed under it)', async () => {
     // Prepare: the first request's connection is closed without an answer
-    const lambda = await startLambda((call) => (call === 1 ? 'hang up' : 202));
-    servers.push(lambda.server);
+    lambda.answer = () => (lambda.requests.length === 1 ? 'hang up' : ACCEPTED);
     const waker = new LambdaServiceWaker(
-      { region: 'us-east-1', endpoint: `http://127.0.0.1:${lambda.port}` },
+      { region: 'us-east-1', endpoint: lambda.endpoint },
       'berth-local-reconcileServices',
     );
 
@@ -150,7 +112,7 @@ describe('Class: LambdaServiceWaker', () => {
     await waker.wake('prod', 'web');
 
     // Assert: asked again, with the same wake-up
-    expect(lambda.received.map((got) => got.body)).toEqual([
+    expect(lambda.requests.map((got) => got.raw.body)).toEqual([
       JSON.stringify({ cluster: 'prod', service: 'web' }),
       JSON.stringify({ cluster: 'prod', service: 'web' }),
     ]);
@@ -158,15 +120,14 @@ describe('Class: LambdaServiceWaker', () => {
 
   it('only logs a refused wake-up, after three tries: the scheduler sweep repairs it', async () => {
     // Prepare
-    const lambda = await startLambda(500);
-    servers.push(lambda.server);
+    lambda.answer = () => ({ status: 500, body: {} });
     const waker = new LambdaServiceWaker(
-      { region: 'us-east-1', endpoint: `http://127.0.0.1:${lambda.port}` },
+      { region: 'us-east-1', endpoint: lambda.endpoint },
       'berth-local-reconcileServices',
     );
 
     // Act, Assert
     await expect(waker.wake('prod', 'web')).resolves.toBeUndefined();
-    expect(lambda.received).toHaveLength(3);
+    expect(lambda.requests).toHaveLength(3);
   });
 });
